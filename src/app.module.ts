@@ -1,0 +1,32 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppConfig } from './config/app-config';
+import { AppConfigModule } from './config/app-config.module';
+import { ConversationsModule } from './conversations/conversations.module';
+import type { DatabaseConnection } from './database/database-connection';
+import { typeOrmOptions } from './database/typeorm-options';
+import { ReadApiModule } from './read-api/read-api.module';
+
+/**
+ * The whole service. The database is resolved before the module graph exists (it may have
+ * to be started first), so it is passed in rather than read from the environment here.
+ */
+@Module({})
+export class AppModule {
+  static register(config: AppConfig, connection: DatabaseConnection): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule.register(config),
+        TypeOrmModule.forRoot(
+          typeOrmOptions(connection, {
+            poolSize: config.databasePoolSize,
+            runMigrations: config.runMigrations,
+          }),
+        ),
+        ConversationsModule,
+        ReadApiModule,
+      ],
+    };
+  }
+}

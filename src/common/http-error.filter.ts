@@ -1,0 +1,62 @@
+import {
+  ArgumentsHost,
+  BadRequestException,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
+import type { Response } from 'express';
+import type { ApiError } from './api-response';
+
+/**
+ * Every error leaves in one shape, `{code, message, data: null}`. A client's mistake is a 4xx
+ * with a message that names what to fix; anything else is logged and answered with a bland 500.
+ */
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger(HttpErrorFilter.name);
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const error = this.toApiError(exception);
+    if (error.code >= 500) this.logger.error(describe(exception));
+    response.status(error.code).json(error);
+  }
+
+  private toApiError(exception: unknown): ApiError {
+    if (exception instanceof HttpException) {
+      return { code: exception.getStatus(), message: messageOf(exception), data: null };
+    }
+    const status = clientErrorStatus(exception);
+    if (status) return { code: status, message: bodyParserMessage(exception), data: null };
+    return { code: HttpStatus.INTERNAL_SERVER_ERROR, message: 'Internal server error', data: null };
+  }
+}
+
+function messageOf(exception: HttpException): string {
+  const body = exception.getResponse();
+  if (typeof body === 'string') return body;
+  const message = (body as { message?: unknown }).message;
+  if (Array.isArray(message)) return message.join('; ');
+  if (typeof message === 'string') return message;
+  return exception instanceof BadRequestException ? 'Bad request' : exception.message;
+}
+
+/** Errors raised before routing (a malformed JSON body, say) carry their own 4xx status. */
+function clientErrorStatus(exception: unknown): number | undefined {
+  const status = (exception as { status?: unknown } | null)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
+}
+
+function bodyParserMessage(exception: unknown): string {
+  const type = (exception as { type?: unknown }).type;
+  if (type === 'entity.parse.failed') return 'Request body is not valid JSON';
+  if (type === 'entity.too.large') return 'Request body is too large';
+  return 'Bad request';
+}
+
+function describe(exception: unknown): string {
+  return exception instanceof Error ? (exception.stack ?? exception.message) : String(exception);
+}

@@ -1,0 +1,181 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+  ValidationError,
+} from 'class-validator';
+
+const CRISP_TIERS = ['plugin', 'website', 'user'] as const;
+export type CrispTier = (typeof CRISP_TIERS)[number];
+
+const NODE_ENVIRONMENTS = ['development', 'production', 'test'] as const;
+export type NodeEnvironment = (typeof NODE_ENVIRONMENTS)[number];
+
+type RawValue = { value: unknown };
+
+const toInteger = ({ value }: RawValue): unknown =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+
+const toBoolean = ({ value }: RawValue): unknown => {
+  if (typeof value !== 'string') return value;
+  const normalized = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(normalized)) return true;
+  if (['false', '0', 'no', 'off'].includes(normalized)) return false;
+  return value;
+};
+
+const emptyToUndefined = ({ value }: RawValue): unknown =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+/**
+ * Every environment variable the service reads, typed and validated once at start.
+ * Names are the environment variable names so that an error message points at what to fix.
+ */
+export class EnvironmentVariables {
+  @IsIn(NODE_ENVIRONMENTS)
+  NODE_ENV: NodeEnvironment = 'development';
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 4000;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false })
+  DATABASE_URL?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  DB_HOST?: string;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  DB_PORT = 5432;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  DB_USERNAME?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  DB_PASSWORD?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  DB_NAME?: string;
+
+  @Transform(toBoolean)
+  @IsBoolean()
+  DB_SSL = false;
+
+  @Transform(toBoolean)
+  @IsBoolean()
+  DB_SSL_REJECT_UNAUTHORIZED = true;
+
+  @Transform(toBoolean)
+  @IsBoolean()
+  DB_RUN_MIGRATIONS = true;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  DB_POOL_SIZE = 10;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  EMBEDDED_DB_PORT = 5433;
+
+  @IsString()
+  @MinLength(1)
+  EMBEDDED_DB_DIR = '.data/postgres';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  CRISP_IDENTIFIER?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  CRISP_KEY?: string;
+
+  @IsIn(CRISP_TIERS)
+  CRISP_TIER: CrispTier = 'plugin';
+
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  CRISP_REST_URL = 'https://api.crisp.chat';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https', 'ws', 'wss'], require_tld: false, require_protocol: true })
+  CRISP_RTM_URL?: string;
+}
+
+export class ConfigValidationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigValidationError';
+  }
+}
+
+/** Names only, never values: a bad DB_PASSWORD must not end up in a log. */
+function describeProblems(errors: ValidationError[]): string[] {
+  return errors.map((error) => {
+    const reasons = Object.values(error.constraints ?? {}).map((reason) =>
+      reason.replace(new RegExp(`^${error.property} `), ''),
+    );
+    return `${error.property}: ${reasons.join('; ')}`;
+  });
+}
+
+function describeCrossFieldProblems(variables: EnvironmentVariables): string[] {
+  const problems: string[] = [];
+  if (variables.DATABASE_URL && variables.DB_HOST) {
+    problems.push('DATABASE_URL and DB_HOST: set one of them, not both');
+  }
+  if (variables.DB_HOST && !variables.DB_NAME) {
+    problems.push('DB_NAME: required when DB_HOST is set');
+  }
+  if (Boolean(variables.CRISP_IDENTIFIER) !== Boolean(variables.CRISP_KEY)) {
+    problems.push('CRISP_IDENTIFIER and CRISP_KEY: set both or neither');
+  }
+  if (variables.CRISP_REST_URL.endsWith('/')) {
+    problems.push('CRISP_REST_URL: must not end with a slash (the Crisp client appends /v1/)');
+  }
+  return problems;
+}
+
+export function validateEnvironment(environment: Record<string, string | undefined>) {
+  const variables = plainToInstance(EnvironmentVariables, withoutUndefined(environment), {
+    exposeDefaultValues: true,
+  });
+  const errors = validateSync(variables, { whitelist: false, skipMissingProperties: false });
+  const problems = [...describeProblems(errors), ...describeCrossFieldProblems(variables)];
+  if (problems.length > 0) throw new ConfigValidationError(problems);
+  return variables;
+}
+
+function withoutUndefined(environment: Record<string, string | undefined>) {
+  return Object.fromEntries(
+    Object.entries(environment).filter(([, value]) => value !== undefined),
+  ) as Record<string, string>;
+}

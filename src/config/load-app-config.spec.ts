@@ -1,0 +1,102 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigValidationError } from './environment-variables';
+import { loadAppConfig } from './load-app-config';
+
+const NO_ENV_FILE = '/nonexistent/.env';
+
+function problemsOf(environment: Record<string, string>): string[] {
+  try {
+    loadAppConfig(environment, NO_ENV_FILE);
+  } catch (error) {
+    if (error instanceof ConfigValidationError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected the configuration to be rejected');
+}
+
+describe('loadAppConfig', () => {
+  it('applies the seed defaults and picks the embedded database when none is configured', () => {
+    const config = loadAppConfig({}, NO_ENV_FILE);
+    expect(config.port).toBe(4000);
+    expect(config.crisp.tier).toBe('plugin');
+    expect(config.crisp.restUrl).toBe('https://api.crisp.chat');
+    expect(config.crisp.rtmUrl).toBeUndefined();
+    expect(config.runMigrations).toBe(true);
+    expect(config.database.kind).toBe('embedded');
+  });
+
+  it('uses DB_* when DB_HOST is set', () => {
+    const config = loadAppConfig(
+      {
+        DB_HOST: 'db',
+        DB_PORT: '6543',
+        DB_USERNAME: 'u',
+        DB_PASSWORD: 'p',
+        DB_NAME: 'crisp',
+        DB_SSL: 'true',
+        DB_SSL_REJECT_UNAUTHORIZED: 'false',
+      },
+      NO_ENV_FILE,
+    );
+    expect(config.database).toEqual({
+      kind: 'external',
+      host: 'db',
+      port: 6543,
+      username: 'u',
+      password: 'p',
+      database: 'crisp',
+      url: undefined,
+      ssl: { rejectUnauthorized: false },
+    });
+  });
+
+  it('uses DATABASE_URL as an alternative to DB_*', () => {
+    const config = loadAppConfig({ DATABASE_URL: 'postgres://u:p@db:5432/crisp' }, NO_ENV_FILE);
+    expect(config.database).toMatchObject({
+      kind: 'external',
+      url: 'postgres://u:p@db:5432/crisp',
+    });
+  });
+
+  it('lists every bad variable in one error, by name and never by value', () => {
+    const problems = problemsOf({
+      PORT: 'eighty',
+      DB_PORT: '99999',
+      DB_SSL: 'maybe',
+      CRISP_TIER: 'root',
+      CRISP_REST_URL: 'not a url',
+      CRISP_KEY: 'secret-key-value',
+      DATABASE_URL: 'mysql://x',
+    });
+    const named = problems.map((problem) => problem.split(':')[0]);
+    expect(named).toEqual(
+      expect.arrayContaining([
+        'PORT',
+        'DB_PORT',
+        'DB_SSL',
+        'CRISP_TIER',
+        'CRISP_REST_URL',
+        'DATABASE_URL',
+      ]),
+    );
+    expect(problems.join('\n')).toContain('CRISP_IDENTIFIER and CRISP_KEY');
+    expect(problems.join('\n')).not.toContain('secret-key-value');
+  });
+
+  it('rejects DATABASE_URL together with DB_HOST, and DB_HOST without DB_NAME', () => {
+    const problems = problemsOf({ DATABASE_URL: 'postgres://db/crisp', DB_HOST: 'db' });
+    expect(problems.join('\n')).toMatch(/DATABASE_URL and DB_HOST/);
+    expect(problems.join('\n')).toMatch(/DB_NAME: required/);
+  });
+
+  it('reads .env when present, and the real environment wins over it', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'crisp-env-'));
+    const envFile = join(folder, '.env');
+    writeFileSync(envFile, 'PORT=5000\nCRISP_TIER=website\n');
+    const config = loadAppConfig({ PORT: '6000' }, envFile);
+    expect(config.port).toBe(6000);
+    expect(config.crisp.tier).toBe('website');
+  });
+});

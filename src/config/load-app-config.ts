@@ -1,0 +1,17 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseEnv } from 'node:util';
+import { AppConfig } from './app-config';
+import { validateEnvironment } from './environment-variables';
+
+/**
+ * The one place that reads process.env. A `.env` file in the working directory fills in
+ * what the real environment leaves unset; the real environment always wins.
+ */
+export function loadAppConfig(
+  environment: Record<string, string | undefined> = process.env,
+  envFile = resolve(process.cwd(), '.env'),
+): AppConfig {
+  const fromFile = existsSync(envFile) ? parseEnv(readFileSync(envFile, 'utf8')) : {};
+  return AppConfig.fromEnvironment(validateEnvironment({ ...fromFile, ...environment }));
+}

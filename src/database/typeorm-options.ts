@@ -1,0 +1,37 @@
+import type { DataSourceOptions } from 'typeorm';
+import { ConversationMessage } from '../conversations/conversation-message.entity';
+import { Conversation } from '../conversations/conversation.entity';
+import type { DatabaseConnection } from './database-connection';
+import { MIGRATIONS } from './migrations';
+
+export const ENTITIES = [Conversation, ConversationMessage];
+
+export interface TypeOrmTuning {
+  poolSize: number;
+  runMigrations: boolean;
+}
+
+/** The one description of how TypeORM talks to the database; the schema comes from migrations only. */
+export function typeOrmOptions(
+  connection: DatabaseConnection,
+  tuning: TypeOrmTuning = { poolSize: 10, runMigrations: false },
+): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: connection.url,
+    host: connection.host,
+    port: connection.port,
+    username: connection.username,
+    password: connection.password,
+    database: connection.database,
+    ssl: connection.ssl,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsRun: tuning.runMigrations,
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging: ['error', 'migration'],
+    poolSize: tuning.poolSize,
+    applicationName: 'crisp-basedash-tool',
+  };
+}

@@ -1,0 +1,60 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { AppModule } from './app.module';
+import { ConfigValidationError } from './config/environment-variables';
+import { loadAppConfig } from './config/load-app-config';
+import { describeConnection } from './database/database-connection';
+import { openDatabaseServer } from './database/database-server';
+import { configureHttpApp } from './http-app';
+
+const REQUEST_BODY_LIMIT = '1mb';
+
+async function bootstrap() {
+  const logger = new Logger('Bootstrap');
+  const config = loadAppConfig();
+  const database = await openDatabaseServer(config);
+  if (database.embedded) {
+    logger.log(
+      `Embedded PostgreSQL is running; connect with: psql ${describeConnection(database.connection)}`,
+    );
+  }
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.register(config, database.connection),
+    { bodyParser: false },
+  );
+  app.useBodyParser('json', { limit: REQUEST_BODY_LIMIT });
+  configureHttpApp(app);
+  logger.log('Database connection successfully connected');
+  await app.listen(config.port);
+  logger.log(`Server is running on port ${config.port}`);
+  stopOnSignals(async () => {
+    await app.close();
+    await database.close();
+  }, logger);
+}
+
+function stopOnSignals(stop: () => Promise<void>, logger: Logger) {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.log(`${signal} received: shutting down`);
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error(`Shutdown failed: ${String(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
+
+bootstrap().catch((error: unknown) => {
+  if (error instanceof ConfigValidationError) console.error(error.message);
+  else console.error('Start-up failed:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,7 @@
+import { Matches } from 'class-validator';
+import { SESSION_ID_PATTERN } from './crisp-identifiers';
+
+export class SessionIdParamDto {
+  @Matches(SESSION_ID_PATTERN, { message: 'sessionId must be a Crisp session id (session_<uuid>)' })
+  sessionId: string;
+}

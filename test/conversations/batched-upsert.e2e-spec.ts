@@ -1,0 +1,174 @@
+import type { DataSource } from 'typeorm';
+import type { ConversationMessagesRepository } from '../../src/conversations/conversation-messages.repository';
+import type { ConversationsRepository } from '../../src/conversations/conversations.repository';
+import { pendingSchemaChanges } from '../../src/database/migration-cli';
+import { openDataLayer } from '../support/data-layer';
+import { conversationRecord, messageRecord } from '../support/records';
+import { createTestDatabase, type TestDatabase } from '../support/test-databases';
+
+describe('the data layer on a real PostgreSQL', () => {
+  let database: TestDatabase;
+  let dataSource: DataSource;
+  let conversations: ConversationsRepository;
+  let messages: ConversationMessagesRepository;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    ({ dataSource, conversations, messages } = await openDataLayer(database.connection, 20));
+  });
+
+  afterAll(async () => {
+    await dataSource.destroy();
+    await database.drop();
+  });
+
+  const countRows = async (table: string, where = 'true', parameters: unknown[] = []) => {
+    const rows: { n: string }[] = await dataSource.query(
+      `SELECT count(*) AS n FROM ${table} WHERE ${where}`,
+      parameters,
+    );
+    return Number(rows[0].n);
+  };
+
+  it('has a schema that matches the entities exactly (the migrations are complete)', async () => {
+    const changes = await pendingSchemaChanges(dataSource);
+    expect(changes.upQueries.map((query) => query.query)).toEqual([]);
+  });
+
+  it('stores a batch once, however many times it is replayed', async () => {
+    const batch = Array.from({ length: 200 }, (_, i) =>
+      messageRecord({ session_id: 'session_replay', fingerprint: 1000 + i }),
+    );
+    expect(await messages.upsert(batch)).toEqual({ inserted: 200, updated: 0, stale: 0 });
+    expect(await messages.upsert(batch)).toEqual({ inserted: 0, updated: 200, stale: 0 });
+    expect(await countRows('conversation_messages', 'session_id = $1', ['session_replay'])).toBe(
+      200,
+    );
+  });
+
+  it('creates a placeholder conversation for a message whose conversation is unknown', async () => {
+    await messages.upsert([messageRecord({ session_id: 'session_orphan', fingerprint: 1 })]);
+    const rows: { website_id: string; state: string | null }[] = await dataSource.query(
+      `SELECT website_id, state FROM conversations WHERE session_id = 'session_orphan'`,
+    );
+    expect(rows).toEqual([{ website_id: 'website-1', state: null }]);
+  });
+
+  it('lets any real snapshot replace a placeholder, and keeps the snapshot when a message arrives later', async () => {
+    await messages.upsert([messageRecord({ session_id: 'session_late', fingerprint: 1 })]);
+    await conversations.upsert([
+      conversationRecord({
+        session_id: 'session_late',
+        state: 'resolved',
+        observed_at: '2020-01-01T00:00:00.000Z',
+      }),
+    ]);
+    await messages.upsert([messageRecord({ session_id: 'session_late', fingerprint: 2 })]);
+    const rows: { state: string }[] = await dataSource.query(
+      `SELECT state FROM conversations WHERE session_id = 'session_late'`,
+    );
+    expect(rows).toEqual([{ state: 'resolved' }]);
+  });
+
+  it('keys fingerprints per conversation: the same fingerprint in two conversations is two messages', async () => {
+    await messages.upsert([
+      messageRecord({ session_id: 'session_a', fingerprint: 42, content: 'in a' }),
+      messageRecord({ session_id: 'session_b', fingerprint: 42, content: 'in b' }),
+    ]);
+    const rows: { session_id: string; content: string }[] = await dataSource.query(
+      `SELECT session_id, content FROM conversation_messages WHERE fingerprint = 42 ORDER BY session_id`,
+    );
+    expect(rows).toEqual([
+      { session_id: 'session_a', content: 'in a' },
+      { session_id: 'session_b', content: 'in b' },
+    ]);
+  });
+
+  it('never lets an older version overwrite a newer one, whatever the arrival order', async () => {
+    const versions = [3, 1, 4, 2].map((minute) =>
+      conversationRecord({
+        session_id: 'session_order',
+        state: `state-${minute}`,
+        observed_at: new Date(Date.UTC(2026, 0, 1, 0, minute)).toISOString(),
+      }),
+    );
+    const outcomes = [];
+    for (const version of versions) outcomes.push(await conversations.upsert([version]));
+    expect(outcomes.map((outcome) => outcome.stale)).toEqual([0, 1, 0, 1]);
+    const rows: { state: string }[] = await dataSource.query(
+      `SELECT state FROM conversations WHERE session_id = 'session_order'`,
+    );
+    expect(rows).toEqual([{ state: 'state-4' }]);
+  });
+
+  it('keeps the newest version when one batch holds the same key twice', async () => {
+    const older = messageRecord({
+      session_id: 'session_dup',
+      fingerprint: 7,
+      content: 'old',
+      observed_at: '2026-01-01T00:00:00.000Z',
+    });
+    const newer = { ...older, content: 'new', observed_at: '2026-01-02T00:00:00.000Z' };
+    expect(await messages.upsert([newer, older])).toEqual({ inserted: 1, updated: 0, stale: 0 });
+    const rows: { content: string }[] = await dataSource.query(
+      `SELECT content FROM conversation_messages WHERE session_id = 'session_dup'`,
+    );
+    expect(rows).toEqual([{ content: 'new' }]);
+  });
+
+  it('stays consistent under concurrent writers with overlapping batches (no duplicate, no deadlock)', async () => {
+    const sessions = Array.from({ length: 20 }, (_, i) => `session_race_${i}`);
+    const batchFor = (writer: number) =>
+      sessions
+        .flatMap((session_id) =>
+          Array.from({ length: 50 }, (_, i) =>
+            messageRecord({
+              session_id,
+              fingerprint: i,
+              content: `writer ${writer}`,
+              observed_at: new Date(Date.UTC(2026, 0, 1, 0, 0, writer)).toISOString(),
+            }),
+          ),
+        )
+        .sort(() => Math.random() - 0.5);
+    const writers = Array.from({ length: 8 }, (_, writer) => messages.upsert(batchFor(writer)));
+    await Promise.all(writers);
+    expect(await countRows('conversation_messages', `session_id LIKE 'session_race_%'`)).toBe(1000);
+    expect(await countRows('conversations', `session_id LIKE 'session_race_%'`)).toBe(20);
+    // The newest writer's version wins everywhere, whichever transaction committed last.
+    expect(
+      await countRows(
+        'conversation_messages',
+        `session_id LIKE 'session_race_%' AND content <> 'writer 7'`,
+      ),
+    ).toBe(0);
+  });
+
+  it('writes the sync metadata: which door, when, and the raw payload', async () => {
+    await messages.upsert([
+      messageRecord({
+        session_id: 'session_meta',
+        fingerprint: 5,
+        sync_source: 'rtm',
+        raw: { any: ['thing'] },
+      }),
+    ]);
+    const rows: { sync_source: string; raw: unknown; fresh: boolean }[] = await dataSource.query(
+      `SELECT sync_source, raw, synced_at > now() - interval '1 minute' AS fresh
+       FROM conversation_messages WHERE session_id = 'session_meta'`,
+    );
+    expect(rows).toEqual([{ sync_source: 'rtm', raw: { any: ['thing'] }, fresh: true }]);
+  });
+
+  it('refuses a sync source outside the four doors', async () => {
+    await expect(
+      messages.upsert([
+        messageRecord({
+          session_id: 'session_bad',
+          fingerprint: 1,
+          sync_source: 'manual' as 'rtm',
+        }),
+      ]),
+    ).rejects.toThrow(/sync_source_check/);
+  });
+});
