@@ -1,0 +1,13 @@
+/** Public surface of the Crisp simulator (tests, benchmarks, demo). */
+export * from './credential-store';
+export * from './crisp-simulator';
+export * from './edge-cases';
+export * from './fault-injector';
+export * from './ground-truth';
+export * from './live-traffic';
+export * from './rest-api';
+export * from './rtm-server';
+export * from './seeded-random';
+export * from './simulator-types';
+export * from './synthetic-content';
+export * from './webhook-sender';

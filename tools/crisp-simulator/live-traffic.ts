@@ -1,0 +1,289 @@
+/**
+ * Synthetic live activity: a seeded stream of ground-truth mutations whose events are delivered as
+ * they happen, so a sync service sees realistic RTM / Web Hook traffic while it backfills.
+ *
+ * The sequence of actions is a pure function of the seed and the starting truth; wall-clock
+ * timestamps (and therefore fingerprints) still follow the truth's clock.
+ */
+import type { ConversationState } from 'crisp-api';
+import type { GroundTruth } from './ground-truth';
+import { SeededRandom } from './seeded-random';
+import type { MetaStringField, SimEvent, SimMessageType } from './simulator-types';
+import { SEGMENT_POOL, emailFor, randomNickname } from './synthetic-content';
+
+export type TrafficAction =
+  | 'newConversation'
+  | 'visitorMessage'
+  | 'operatorMessage'
+  | 'editMessage'
+  | 'removeMessage'
+  | 'readAck'
+  | 'stateChange'
+  | 'metaChange'
+  | 'dataChange'
+  | 'removeConversation';
+
+export const DEFAULT_TRAFFIC_WEIGHTS: Readonly<Record<TrafficAction, number>> = {
+  newConversation: 6,
+  visitorMessage: 35,
+  operatorMessage: 30,
+  editMessage: 4,
+  removeMessage: 1,
+  readAck: 10,
+  stateChange: 8,
+  metaChange: 4,
+  dataChange: 1.5,
+  removeConversation: 0.5,
+};
+
+export interface LiveTrafficOptions {
+  seed?: number;
+  /** Actions per second (each action yields one or two events). */
+  rate?: number;
+  /** Size of the pool of "active" conversations the traffic touches. Default 20. */
+  conversations?: number;
+  /** Websites to act on; default every website in truth. */
+  websiteIds?: readonly string[];
+  weights?: Partial<Record<TrafficAction, number>>;
+  /** Scheduler granularity; actions are batched per tick. Default 50 ms. */
+  tickMs?: number;
+}
+
+export interface LiveTrafficStats {
+  actions: number;
+  events: number;
+  byAction: Record<TrafficAction, number>;
+}
+
+interface PoolEntry {
+  websiteId: string;
+  sessionId: string;
+}
+
+const STATES: readonly ConversationState[] = ['pending', 'unresolved', 'resolved'];
+const META_FIELDS: readonly MetaStringField[] = ['email', 'phone', 'nickname', 'subject'];
+
+export class LiveTraffic {
+  private readonly rng: SeededRandom;
+  private readonly weights: Record<TrafficAction, number>;
+  private readonly poolSize: number;
+  private readonly websiteIds: string[];
+  private pool: PoolEntry[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private budget = 0;
+  private rate: number;
+  private readonly tickMs: number;
+  private counters: LiveTrafficStats;
+
+  constructor(
+    private readonly truth: GroundTruth,
+    private readonly deliver: (events: SimEvent[]) => void,
+    options: LiveTrafficOptions = {},
+  ) {
+    this.rng = new SeededRandom(options.seed ?? 1).fork('live-traffic');
+    this.weights = { ...DEFAULT_TRAFFIC_WEIGHTS, ...options.weights };
+    this.poolSize = Math.max(1, options.conversations ?? 20);
+    this.rate = options.rate ?? 5;
+    this.tickMs = options.tickMs ?? 50;
+    this.websiteIds = [...(options.websiteIds ?? truth.websiteIds())];
+    this.counters = emptyStats();
+    this.seedPool();
+  }
+
+  get running(): boolean {
+    return this.timer !== null;
+  }
+
+  stats(): LiveTrafficStats {
+    return { ...this.counters, byAction: { ...this.counters.byAction } };
+  }
+
+  setRate(rate: number): void {
+    this.rate = rate;
+  }
+
+  start(): void {
+    if (this.timer) {
+      return;
+    }
+    this.budget = 0;
+    let last = Date.now();
+    this.timer = setInterval(() => {
+      // Budget from real elapsed time: a busy event loop delays ticks but must not lower the rate.
+      const now = Date.now();
+      this.budget += (this.rate * (now - last)) / 1000;
+      last = now;
+      const due = Math.floor(this.budget);
+      this.budget -= due;
+      if (due > 0) {
+        this.step(due);
+      }
+    }, this.tickMs);
+  }
+
+  stop(): void {
+    if (this.timer) {
+      clearInterval(this.timer);
+      this.timer = null;
+    }
+  }
+
+  /** Performs `count` actions synchronously and delivers their events; returns the events. */
+  step(count = 1): SimEvent[] {
+    const all: SimEvent[] = [];
+    for (let i = 0; i < count; i++) {
+      const action = this.pool.length === 0 ? 'newConversation' : this.rng.weighted(this.weights);
+      const events = this.perform(action);
+      this.counters.actions++;
+      this.counters.byAction[action]++;
+      this.counters.events += events.length;
+      if (events.length > 0) {
+        this.deliver(events);
+      }
+      all.push(...events);
+    }
+    return all;
+  }
+
+  private perform(action: TrafficAction): SimEvent[] {
+    const truth = this.truth;
+    const rng = this.rng;
+    if (action === 'newConversation') {
+      return this.newConversation();
+    }
+    const target = this.pickTarget();
+    if (!target) {
+      return this.newConversation();
+    }
+    const { websiteId, sessionId } = target;
+    const messages = truth.getMessages(websiteId, sessionId);
+    switch (action) {
+      case 'visitorMessage':
+        return truth.addMessage(websiteId, sessionId, {
+          from: 'user',
+          type: rng.chance(0.05) ? 'file' : 'text',
+        }).events;
+      case 'operatorMessage': {
+        const type: SimMessageType = rng.weighted({ text: 90, note: 5, file: 5 });
+        return truth.addMessage(websiteId, sessionId, { from: 'operator', type }).events;
+      }
+      case 'editMessage': {
+        const editable = messages.filter((m) => typeof m.content === 'string');
+        if (editable.length === 0) {
+          return [];
+        }
+        const message =
+          editable[editable.length - 1 - rng.int(0, Math.min(4, editable.length - 1))];
+        const previous = typeof message.content === 'string' ? message.content : '';
+        return truth.updateMessage(
+          websiteId,
+          sessionId,
+          message.fingerprint,
+          `${previous} (edited)`,
+        ).events;
+      }
+      case 'removeMessage': {
+        if (messages.length === 0) {
+          return [];
+        }
+        const message =
+          messages[messages.length - 1 - rng.int(0, Math.min(4, messages.length - 1))];
+        return truth.removeMessage(websiteId, sessionId, message.fingerprint).events;
+      }
+      case 'readAck':
+        return truth.ackRead(websiteId, sessionId, {
+          reader: rng.chance(0.6) ? 'operator' : 'visitor',
+        }).events;
+      case 'stateChange':
+        return truth.setState(websiteId, sessionId, rng.pick(STATES)).events;
+      case 'metaChange': {
+        const field = rng.pick(META_FIELDS);
+        const nickname = randomNickname(rng);
+        const value =
+          field === 'email'
+            ? emailFor(nickname, rng)
+            : field === 'phone'
+              ? `+1 555 ${rng.int(100, 999)} ${rng.int(1000, 9999)}`
+              : field === 'nickname'
+                ? nickname
+                : rng.pick(['Billing question', 'Login issue', 'Bug report', '']);
+        return truth.setMeta(websiteId, sessionId, field, value).events;
+      }
+      case 'dataChange':
+        return rng.chance(0.5)
+          ? truth.setData(websiteId, sessionId, {
+              plan: rng.pick(['free', 'pro', 'team']),
+              seats: rng.int(1, 99),
+            }).events
+          : truth.setSegments(websiteId, sessionId, [rng.pick(SEGMENT_POOL)]).events;
+      case 'removeConversation':
+        this.pool = this.pool.filter((e) => e !== target);
+        return truth.removeConversation(websiteId, sessionId).events;
+    }
+  }
+
+  private newConversation(): SimEvent[] {
+    if (this.websiteIds.length === 0) {
+      return [];
+    }
+    const websiteId = this.rng.pick(this.websiteIds);
+    const created = this.truth.newConversation(websiteId);
+    const first = this.truth.addMessage(websiteId, created.session_id, { from: 'user' });
+    this.pool.push({ websiteId, sessionId: created.session_id });
+    if (this.pool.length > this.poolSize) {
+      this.pool.shift();
+    }
+    return [...created.events, ...first.events];
+  }
+
+  /** A pooled conversation that still exists (removals by other code are tolerated). */
+  private pickTarget(): PoolEntry | null {
+    while (this.pool.length > 0) {
+      const entry = this.rng.pick(this.pool);
+      if (this.truth.getRecord(entry.websiteId, entry.sessionId)) {
+        return entry;
+      }
+      this.pool = this.pool.filter((e) => e !== entry);
+    }
+    return null;
+  }
+
+  /** Starts from the most recently updated conversations, spread evenly over websites. */
+  private seedPool(): void {
+    const perWebsite = this.websiteIds.map((id) =>
+      this.truth.queryConversations(id, { includeEmpty: true }).slice(0, this.poolSize),
+    );
+    for (let i = 0; this.pool.length < this.poolSize; i++) {
+      let added = false;
+      for (const [w, records] of perWebsite.entries()) {
+        const record = records[i];
+        if (record && this.pool.length < this.poolSize) {
+          this.pool.push({ websiteId: this.websiteIds[w], sessionId: record.session_id });
+          added = true;
+        }
+      }
+      if (!added) {
+        break;
+      }
+    }
+  }
+}
+
+function emptyStats(): LiveTrafficStats {
+  return {
+    actions: 0,
+    events: 0,
+    byAction: {
+      newConversation: 0,
+      visitorMessage: 0,
+      operatorMessage: 0,
+      editMessage: 0,
+      removeMessage: 0,
+      readAck: 0,
+      stateChange: 0,
+      metaChange: 0,
+      dataChange: 0,
+      removeConversation: 0,
+    },
+  };
+}

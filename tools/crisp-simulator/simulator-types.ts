@@ -1,0 +1,213 @@
+/**
+ * Shapes shared by every part of the simulator.
+ *
+ * The crisp-api typings mark almost every field optional (they describe what a client may receive);
+ * the simulator's truth always fills them, so it declares stricter shapes that remain structurally
+ * assignable to crisp-api's `Conversation` / `ConversationMessage` where the wire format allows.
+ */
+import type {
+  ConversationEventMessageContent,
+  ConversationFileMessageContent,
+  ConversationMessagePreview,
+  ConversationState,
+  EventsMessageAcknowledge,
+  EventsMessageRemoved,
+  EventsSessionGeneric,
+  EventsSessionSetAddress,
+  EventsSessionSetAvatar,
+  EventsSessionSetBlock,
+  EventsSessionSetData,
+  EventsSessionSetEmail,
+  EventsSessionSetInbox,
+  EventsSessionSetMentions,
+  EventsSessionSetNickname,
+  EventsSessionSetOrigin,
+  EventsSessionSetParticipants,
+  EventsSessionSetPhone,
+  EventsSessionSetRouting,
+  EventsSessionSetSegments,
+  EventsSessionSetState,
+  EventsSessionSetSubject,
+  EventsSessionUpdateAvailability,
+  EventsSessionUpdateVerify,
+  EventsSessionVerification,
+} from 'crisp-api';
+
+export type CrispTierName = 'user' | 'website' | 'plugin';
+
+/** One fake token the simulator accepts on REST and RTM. */
+export interface SimCredential {
+  identifier: string;
+  key: string;
+  tier: CrispTierName;
+  /** Websites this token is subscribed to (plugin) or owns (website tier); 'all' = every website. */
+  websiteIds: readonly string[] | 'all';
+}
+
+export type SimMessageType = 'text' | 'file' | 'note' | 'event';
+export type SimMessageFrom = 'user' | 'operator';
+export type SimOrigin = 'chat' | 'email';
+/** Crisp reports read/delivered as the channel name the message was read on, or "" if not yet. */
+export type SimAck = '' | SimOrigin;
+export type SimMessageContent =
+  string | ConversationFileMessageContent | ConversationEventMessageContent;
+
+export interface SimMessageUser {
+  user_id: string;
+  nickname: string;
+  type?: string;
+  avatar?: string;
+}
+
+/** A message exactly as GET …/messages returns it. Treat instances as immutable snapshots. */
+export interface SimMessage {
+  session_id: string;
+  website_id: string;
+  fingerprint: number;
+  type: SimMessageType;
+  from: SimMessageFrom;
+  origin: SimOrigin;
+  content: SimMessageContent;
+  user: SimMessageUser;
+  preview: readonly ConversationMessagePreview[];
+  mentions: readonly string[];
+  read: SimAck;
+  delivered: SimAck;
+  stamped: boolean;
+  edited: boolean;
+  translated: boolean;
+  timestamp: number;
+}
+
+export interface SimDevice {
+  capabilities: string[];
+  geolocation: {
+    country: string;
+    region: string;
+    city: string;
+    coordinates: { latitude: number; longitude: number };
+  };
+  system: {
+    os: { name: string; version: string };
+    engine: { name: string; version: string };
+    browser: { name: string; version: string; major: string };
+    useragent: string;
+  };
+  timezone: number;
+  locales: string[];
+}
+
+export interface SimConversationMeta {
+  nickname: string;
+  email: string;
+  phone: string;
+  avatar: string;
+  ip: string;
+  address: string;
+  subject: string;
+  origin: string;
+  segments: string[];
+  data: Record<string, string | number | boolean>;
+  device: SimDevice;
+  connection: { isp: string; asn: string };
+}
+
+export interface SimParticipant {
+  type: string;
+  target: string;
+}
+
+/** A conversation exactly as GET …/conversation/{session_id} (and the list route) return it. */
+export interface SimConversation {
+  session_id: string;
+  website_id: string;
+  /** Omitted on the wire while the conversation is in no inbox. */
+  inbox_id?: string;
+  people_id: string;
+  state: ConversationState;
+  status: number;
+  is_verified: boolean;
+  is_blocked: boolean;
+  availability: 'online' | 'offline';
+  active: { now: boolean; last: number };
+  last_message: string;
+  preview_message?: {
+    type: SimMessageType;
+    from: SimMessageFrom;
+    excerpt: string;
+    fingerprint: number;
+  };
+  verifications: EventsSessionVerification[];
+  participants: SimParticipant[];
+  mentions: string[];
+  unread: { operator: number; visitor: number };
+  assigned?: { user_id: string };
+  meta: SimConversationMeta;
+  created_at: number;
+  updated_at: number;
+  waiting_since?: number;
+}
+
+/** Same fields as crisp-api's message event types, with the simulator's content union. */
+export interface SimMessageEventPayload extends EventsSessionGeneric {
+  type: SimMessageType;
+  from: SimMessageFrom;
+  origin: SimOrigin;
+  content: SimMessageContent;
+  fingerprint: number;
+  timestamp: number;
+  user: SimMessageUser;
+  mentions: string[];
+  stamped: boolean;
+}
+
+export interface SimMessageUpdatedPayload extends EventsSessionGeneric {
+  fingerprint: number;
+  content: SimMessageContent;
+}
+
+/** Payload of every event the simulator can emit, keyed by Crisp event name (crisp-protocol.md §3). */
+export interface SimEventMap {
+  'session:request:initiated': EventsSessionGeneric;
+  'message:send': SimMessageEventPayload;
+  'message:received': SimMessageEventPayload;
+  'message:updated': SimMessageUpdatedPayload;
+  'message:removed': EventsMessageRemoved;
+  'message:acknowledge:read:send': EventsMessageAcknowledge;
+  'message:acknowledge:read:received': EventsMessageAcknowledge;
+  'message:acknowledge:delivered': EventsMessageAcknowledge;
+  'session:set_state': EventsSessionSetState;
+  'session:set_email': EventsSessionSetEmail;
+  'session:set_phone': EventsSessionSetPhone;
+  'session:set_nickname': EventsSessionSetNickname;
+  'session:set_avatar': EventsSessionSetAvatar;
+  'session:set_subject': EventsSessionSetSubject;
+  'session:set_origin': EventsSessionSetOrigin;
+  'session:set_address': EventsSessionSetAddress;
+  'session:set_data': EventsSessionSetData;
+  'session:set_segments': EventsSessionSetSegments;
+  'session:set_block': EventsSessionSetBlock;
+  'session:set_participants': EventsSessionSetParticipants;
+  'session:set_mentions': EventsSessionSetMentions;
+  'session:set_routing': EventsSessionSetRouting;
+  'session:set_inbox': EventsSessionSetInbox;
+  'session:update_availability': EventsSessionUpdateAvailability;
+  'session:update_verify': EventsSessionUpdateVerify;
+  'session:removed': EventsSessionGeneric;
+}
+
+export type SimEventName = keyof SimEventMap;
+
+export interface SimEventOf<N extends SimEventName> {
+  event: N;
+  data: SimEventMap[N];
+}
+
+/** Discriminated union over `event`, so `if (e.event === 'message:send') e.data.content` type-checks. */
+export type SimEvent = { [N in SimEventName]: SimEventOf<N> }[SimEventName];
+
+/** What every ground-truth mutation returns: the events to deliver plus mutation-specific values. */
+export type Mutation<T extends object = object> = T & { events: SimEvent[] };
+
+export type MetaStringField =
+  'email' | 'phone' | 'nickname' | 'avatar' | 'subject' | 'origin' | 'address';
