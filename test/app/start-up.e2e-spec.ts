@@ -16,7 +16,7 @@ interface RunningService {
 
 /** `npm start` as a user runs it: the built service, no database configured, a clean folder. */
 function startService(variables: Record<string, string>, cwd: string): RunningService {
-  const environment = { ...process.env, ...variables, NODE_ENV: 'development' };
+  const environment: NodeJS.ProcessEnv = { ...process.env, ...variables, NODE_ENV: 'development' };
   for (const name of ['DATABASE_URL', 'DB_HOST', 'TEST_DATABASE_URL']) delete environment[name];
   const child = spawn(process.execPath, [MAIN], { cwd, env: environment, stdio: 'pipe' });
   let output = '';

@@ -61,9 +61,10 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   );
   return {
     connection: onDatabase(admin, name),
-    drop: () =>
-      withAdminClient(admin, (client) =>
+    drop: async () => {
+      await withAdminClient(admin, (client) =>
         client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
-      ),
+      );
+    },
   };
 }
