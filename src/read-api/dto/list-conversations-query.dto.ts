@@ -1,5 +1,5 @@
 import { IsOptional, IsString, Matches } from 'class-validator';
-import { WEBSITE_ID_PATTERN } from './crisp-identifiers';
+import { WEBSITE_ID_PATTERN } from '../../common/crisp-identifiers';
 import { PageQueryDto } from './page-query.dto';
 
 export class ListConversationsQueryDto extends PageQueryDto {
