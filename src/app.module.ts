@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { BackfillModule } from './backfill/backfill.module';
 import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/app-config.module';
 import { ConversationsModule } from './conversations/conversations.module';
@@ -26,6 +27,7 @@ export class AppModule {
         ),
         ConversationsModule,
         ReadApiModule,
+        BackfillModule,
       ],
     };
   }

@@ -12,5 +12,9 @@ export function configureHttpApp(app: INestApplication): INestApplication {
     }),
   );
   app.useGlobalFilters(new HttpErrorFilter());
+  const express = app.getHttpAdapter().getInstance() as { set(name: string, value: unknown): void };
+  // Mirrored data changes all the time, so a 304 is rare; hashing every body for an ETag is not.
+  express.set('etag', false);
+  express.set('x-powered-by', false);
   return app;
 }

@@ -24,7 +24,18 @@ export interface CrispSettings {
   tier: CrispTier;
   restUrl: string;
   rtmUrl?: string;
+  requestsPerSecond: number;
+  concurrency: number;
+  dailyRequestBudget: number;
+  retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
 }
+
+/** What Crisp grants a token per day (docs.crisp.chat, rate limits); user tokens are not quota'd. */
+const DAILY_QUOTA_BY_TIER: Record<CrispTier, number> = {
+  plugin: 5_000,
+  website: 10_000,
+  user: 10_000,
+};
 
 /** The service's configuration, typed and already validated; injected wherever it is needed. */
 export class AppConfig {
@@ -35,6 +46,7 @@ export class AppConfig {
     readonly runMigrations: boolean,
     readonly databasePoolSize: number,
     readonly crisp: CrispSettings,
+    readonly backfillPollIntervalMs: number,
   ) {}
 
   static fromEnvironment(variables: EnvironmentVariables): AppConfig {
@@ -50,7 +62,17 @@ export class AppConfig {
         tier: variables.CRISP_TIER,
         restUrl: variables.CRISP_REST_URL,
         rtmUrl: variables.CRISP_RTM_URL,
+        requestsPerSecond: variables.CRISP_REQUESTS_PER_SECOND,
+        concurrency: variables.CRISP_CONCURRENCY,
+        dailyRequestBudget:
+          variables.CRISP_DAILY_REQUEST_BUDGET ?? DAILY_QUOTA_BY_TIER[variables.CRISP_TIER],
+        retry: {
+          maxAttempts: variables.CRISP_MAX_ATTEMPTS,
+          baseDelayMs: variables.CRISP_RETRY_BASE_MS,
+          maxDelayMs: variables.CRISP_RETRY_MAX_MS,
+        },
       },
+      variables.BACKFILL_POLL_INTERVAL_MS,
     );
   }
 }

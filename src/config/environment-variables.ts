@@ -3,6 +3,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsNumber,
   IsOptional,
   IsString,
   IsUrl,
@@ -24,6 +25,11 @@ type RawValue = { value: unknown };
 const toInteger = ({ value }: RawValue): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
 
+const toNumber = ({ value }: RawValue): unknown =>
+  typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))
+    ? Number(value)
+    : value;
+
 const toBoolean = ({ value }: RawValue): unknown => {
   if (typeof value !== 'string') return value;
   const normalized = value.trim().toLowerCase();
@@ -31,6 +37,9 @@ const toBoolean = ({ value }: RawValue): unknown => {
   if (['false', '0', 'no', 'off'].includes(normalized)) return false;
   return value;
 };
+
+const emptyToUndefinedInteger = ({ value }: RawValue): unknown =>
+  typeof value === 'string' && value.trim() === '' ? undefined : toInteger({ value });
 
 const emptyToUndefined = ({ value }: RawValue): unknown =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
@@ -128,6 +137,47 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsUrl({ protocols: ['http', 'https', 'ws', 'wss'], require_tld: false, require_protocol: true })
   CRISP_RTM_URL?: string;
+
+  @Transform(toNumber)
+  @IsNumber({}, { message: 'CRISP_REQUESTS_PER_SECOND must be a number' })
+  @Min(0.01)
+  @Max(100_000)
+  CRISP_REQUESTS_PER_SECOND = 10;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  CRISP_CONCURRENCY = 4;
+
+  /** Unset: what Crisp grants the tier per day (plugin 5,000, website 10,000). */
+  @Transform(emptyToUndefinedInteger)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  CRISP_DAILY_REQUEST_BUDGET?: number;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  CRISP_MAX_ATTEMPTS = 8;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  CRISP_RETRY_BASE_MS = 500;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  CRISP_RETRY_MAX_MS = 30_000;
+
+  /** How often an instance looks for backfill jobs to start or resume; 0 turns it off. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  BACKFILL_POLL_INTERVAL_MS = 5_000;
 }
 
 export class ConfigValidationError extends Error {

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { buildUpsertStatement, newestPerKey, runUpsert } from './batched-upsert';
 import type { MessageRecord, UpsertOutcome } from './conversation-records';
 import { ConversationMessage } from './conversation-message.entity';
 import { ConversationsRepository } from './conversations.repository';
+import { messageCountSql, messagePageSql, type MessagePageQuery } from './read-queries';
 import { selectListFor } from './select-list';
 
 const MESSAGE_COLUMNS: Record<keyof MessageRecord, string> = {
@@ -29,14 +30,6 @@ const MESSAGE_COLUMNS: Record<keyof MessageRecord, string> = {
   sync_source: 'text',
 };
 
-export interface MessagePageQuery {
-  sessionId: string;
-  limit: number;
-  offset?: number;
-  /** Keyset: only messages after this (timestamp, fingerprint); the list runs oldest first. */
-  after?: { timestamp: string; fingerprint: string };
-}
-
 @Injectable()
 export class ConversationMessagesRepository {
   private readonly upsertStatement = buildUpsertStatement({
@@ -59,40 +52,38 @@ export class ConversationMessagesRepository {
    */
   upsert(records: MessageRecord[]): Promise<UpsertOutcome> {
     if (records.length === 0) return Promise.resolve({ inserted: 0, updated: 0, stale: 0 });
-    const batch = newestPerKey(records, (record) => `${record.session_id}/${record.fingerprint}`);
-    return this.dataSource.transaction(async (manager) => {
-      const stubs = batch.map(({ session_id, website_id, sync_source }) => ({
-        session_id,
-        website_id,
-        sync_source,
-      }));
-      await this.conversations.ensureExist(stubs, manager);
-      return runUpsert(manager, this.upsertStatement, batch);
-    });
+    return this.dataSource.transaction((manager) => this.upsertWithin(manager, records));
   }
 
-  findPage(query: MessagePageQuery): Promise<Record<string, unknown>[]> {
-    const parameters: unknown[] = [query.sessionId];
-    const where = ['session_id = $1', 'deleted_at IS NULL'];
-    if (query.after) {
-      parameters.push(query.after.timestamp, query.after.fingerprint);
-      where.push('("timestamp", fingerprint) > ($2::timestamptz, $3::bigint)');
-    }
-    parameters.push(query.limit, query.offset ?? 0);
-    return this.dataSource.query(
-      `SELECT ${this.selectList} FROM conversation_messages WHERE ${where.join(' AND ')}
-       ORDER BY "timestamp", fingerprint
-       LIMIT $${parameters.length - 1} OFFSET $${parameters.length}`,
-      parameters,
+  /** The same, inside a caller's transaction (to commit messages and a checkpoint together). */
+  async upsertWithin(manager: EntityManager, records: MessageRecord[]): Promise<UpsertOutcome> {
+    const batch = newestPerKey(records, (record) => `${record.session_id}/${record.fingerprint}`);
+    const stubs = batch.map(({ session_id, website_id, sync_source }) => ({
+      session_id,
+      website_id,
+      sync_source,
+    }));
+    await this.conversations.ensureExist(stubs, manager);
+    return runUpsert(manager, this.upsertStatement, batch);
+  }
+
+  /** The newest stored message time of a conversation (ms), to stop paging back at it. */
+  async newestTimestamp(sessionId: string): Promise<number | null> {
+    const rows: { newest: Date | null }[] = await this.dataSource.query(
+      `SELECT max("timestamp") AS newest FROM conversation_messages WHERE session_id = $1`,
+      [sessionId],
     );
+    return rows[0].newest ? rows[0].newest.getTime() : null;
+  }
+
+  async findPage(query: MessagePageQuery): Promise<Record<string, unknown>[]> {
+    const { text, values } = messagePageSql(this.selectList, query);
+    return this.dataSource.query(text, values);
   }
 
   async count(sessionId: string): Promise<number> {
-    const rows: { total: string }[] = await this.dataSource.query(
-      `SELECT count(*) AS total FROM conversation_messages
-       WHERE session_id = $1 AND deleted_at IS NULL`,
-      [sessionId],
-    );
+    const { text, values } = messageCountSql(sessionId);
+    const rows: { total: string }[] = await this.dataSource.query(text, values);
     return Number(rows[0].total);
   }
 }

@@ -150,6 +150,10 @@ export class Conversation {
   @Column({ name: 'deleted_at', type: 'timestamptz', nullable: true })
   deletedAt: Date | null;
 
+  /** The Crisp `updated_at` up to which every message is stored: a newer one means read again. */
+  @Column({ name: 'messages_synced_through', type: 'timestamptz', nullable: true })
+  messagesSyncedThrough: Date | null;
+
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;
 

@@ -4,6 +4,11 @@ import { DataSource, EntityManager } from 'typeorm';
 import { buildUpsertStatement, newestPerKey, runUpsert } from './batched-upsert';
 import type { ConversationRecord, UpsertOutcome } from './conversation-records';
 import { Conversation } from './conversation.entity';
+import {
+  conversationCountSql,
+  conversationPageSql,
+  type ConversationPageQuery,
+} from './read-queries';
 import { selectListFor } from './select-list';
 
 const CONVERSATION_COLUMNS: Record<keyof ConversationRecord, string> = {
@@ -59,14 +64,6 @@ export type ConversationStub = Pick<
 /** A stub knows nothing yet, so any real snapshot, however old, replaces it. */
 const STUB_OBSERVED_AT = '1970-01-01T00:00:00.000Z';
 
-export interface ConversationPageQuery {
-  websiteId?: string;
-  limit: number;
-  offset?: number;
-  /** Keyset: only conversations with a smaller id (the list runs newest first). */
-  beforeId?: string;
-}
-
 @Injectable()
 export class ConversationsRepository {
   private readonly upsertStatement = buildUpsertStatement({
@@ -101,35 +98,13 @@ export class ConversationsRepository {
   }
 
   async findPage(query: ConversationPageQuery): Promise<Record<string, unknown>[]> {
-    const { where, parameters } = this.filter(query);
-    if (query.beforeId !== undefined) {
-      parameters.push(query.beforeId);
-      where.push(`id < $${parameters.length}`);
-    }
-    parameters.push(query.limit, query.offset ?? 0);
-    return this.dataSource.query(
-      `SELECT ${this.selectList} FROM conversations WHERE ${where.join(' AND ')}
-       ORDER BY id DESC LIMIT $${parameters.length - 1} OFFSET $${parameters.length}`,
-      parameters,
-    );
+    const { text, values } = conversationPageSql(this.selectList, query);
+    return this.dataSource.query(text, values);
   }
 
-  async count(query: Pick<ConversationPageQuery, 'websiteId'>): Promise<number> {
-    const { where, parameters } = this.filter(query);
-    const rows: { total: string }[] = await this.dataSource.query(
-      `SELECT count(*) AS total FROM conversations WHERE ${where.join(' AND ')}`,
-      parameters,
-    );
+  async count(websiteId: string | undefined): Promise<number> {
+    const { text, values } = conversationCountSql(websiteId);
+    const rows: { total: string }[] = await this.dataSource.query(text, values);
     return Number(rows[0].total);
-  }
-
-  private filter(query: Pick<ConversationPageQuery, 'websiteId'>) {
-    const where = ['deleted_at IS NULL'];
-    const parameters: unknown[] = [];
-    if (query.websiteId !== undefined) {
-      parameters.push(query.websiteId);
-      where.push(`website_id = $${parameters.length}`);
-    }
-    return { where, parameters };
   }
 }

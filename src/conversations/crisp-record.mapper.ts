@@ -96,3 +96,29 @@ export function messageRecordFromCrisp(
     sync_source: source,
   };
 }
+
+/** A batch from `GET …/messages`, which may omit ids the request already named, as records. */
+export function messageRecordsFromBatch(
+  batch: ConversationMessage[],
+  conversation: { websiteId: string; sessionId: string },
+  observedAt: Date,
+  source: SyncSource,
+): MessageRecord[] {
+  return batch.flatMap((message) =>
+    typeof message.fingerprint === 'number' && typeof message.timestamp === 'number'
+      ? [
+          messageRecordFromCrisp(
+            {
+              ...message,
+              session_id: conversation.sessionId,
+              website_id: conversation.websiteId,
+              fingerprint: message.fingerprint,
+              timestamp: message.timestamp,
+            },
+            observedAt,
+            source,
+          ),
+        ]
+      : [],
+  );
+}

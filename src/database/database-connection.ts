@@ -33,3 +33,16 @@ export function toPgClientConfig(connection: DatabaseConnection) {
     ssl: connection.ssl,
   };
 }
+
+/** The environment variables that point the service at this database (tests and benchmarks). */
+export function toEnvironmentVariables(connection: DatabaseConnection): Record<string, string> {
+  if (connection.url) return { DATABASE_URL: connection.url };
+  const variables: Record<string, string> = {
+    DB_HOST: connection.host ?? '127.0.0.1',
+    DB_PORT: String(connection.port),
+    DB_NAME: connection.database ?? 'postgres',
+  };
+  if (connection.username) variables.DB_USERNAME = connection.username;
+  if (connection.password) variables.DB_PASSWORD = connection.password;
+  return variables;
+}

@@ -1,10 +1,19 @@
 import type { DataSourceOptions } from 'typeorm';
+import { BackfillJobConversation } from '../backfill/backfill-job-conversation.entity';
+import { BackfillJob } from '../backfill/backfill-job.entity';
 import { ConversationMessage } from '../conversations/conversation-message.entity';
 import { Conversation } from '../conversations/conversation.entity';
+import { CrispRequestBudget } from '../crisp/crisp-request-budget.entity';
 import type { DatabaseConnection } from './database-connection';
 import { MIGRATIONS } from './migrations';
 
-export const ENTITIES = [Conversation, ConversationMessage];
+export const ENTITIES = [
+  Conversation,
+  ConversationMessage,
+  CrispRequestBudget,
+  BackfillJob,
+  BackfillJobConversation,
+];
 
 export interface TypeOrmTuning {
   poolSize: number;
@@ -30,6 +39,9 @@ export function typeOrmOptions(
     migrationsRun: tuning.runMigrations,
     migrationsTransactionMode: 'each',
     synchronize: false,
+    // gen_random_uuid() is built into PostgreSQL 13+: no extension to install (or to be allowed to).
+    uuidExtension: 'pgcrypto',
+    installExtensions: false,
     logging: ['error', 'migration'],
     poolSize: tuning.poolSize,
     applicationName: 'crisp-basedash-tool',

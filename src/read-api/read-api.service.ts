@@ -21,7 +21,7 @@ export class ReadApiService {
     const beforeId = query.cursor ? decodeConversationCursor(query.cursor).id : undefined;
     const [rows, total] = await Promise.all([
       this.conversations.findPage({ websiteId, limit, beforeId, offset: offsetOf(query) }),
-      this.conversations.count({ websiteId }),
+      this.conversations.count(websiteId),
     ]);
     const last = rows.length === limit ? rows[rows.length - 1] : undefined;
     return page('Conversations retrieved from database successfully', rows, total, query, () =>

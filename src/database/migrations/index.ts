@@ -1,4 +1,5 @@
 import { InitialSchema1795600974740 } from './1795600974740-InitialSchema';
+import { BackfillJobsAndRequestBudget1795602973533 } from './1795602973533-BackfillJobsAndRequestBudget';
 
 /** Every migration, in order; `migration:generate` prints the line to add here. */
-export const MIGRATIONS = [InitialSchema1795600974740];
+export const MIGRATIONS = [InitialSchema1795600974740, BackfillJobsAndRequestBudget1795602973533];

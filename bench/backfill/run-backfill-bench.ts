@@ -1,0 +1,223 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { INestApplicationContext } from '@nestjs/common';
+import type { ConversationMessage as CrispMessage } from 'crisp-api';
+import { DataSource } from 'typeorm';
+import { AppModule } from '../../src/app.module';
+import { BackfillService } from '../../src/backfill/backfill.service';
+import { loadAppConfig } from '../../src/config/load-app-config';
+import { CrispRestService } from '../../src/crisp/crisp-rest.service';
+import { ConversationMessage } from '../../src/conversations/conversation-message.entity';
+import { ConversationMessagesRepository } from '../../src/conversations/conversation-messages.repository';
+import { messageRecordsFromBatch } from '../../src/conversations/crisp-record.mapper';
+import type { DatabaseConnection } from '../../src/database/database-connection';
+import { CrispSimulator, DEFAULT_CREDENTIAL, GroundTruth } from '../../tools/crisp-simulator';
+import { compareMirrorWithTruth, minimumBackfillCalls } from '../../test/support/crisp-test-setup';
+import { openBenchDatabase } from '../support/bench-database';
+
+/**
+ * bench/backfill: a complete backfill of a simulated website (400 conversations, 1–250 messages
+ * each, skewed) at zero and at 20 ms latency per call, against two baselines measured in the
+ * same run on the same database: the batched upsert alone (the ceiling) and naive per-row saves.
+ *
+ *   npm run bench:backfill       (BENCH_CONVERSATIONS, BENCH_CONCURRENCY, BENCH_LATENCY_MS)
+ */
+const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 400);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 20);
+const NAIVE_SAMPLE = 2_000;
+
+function buildTruth(): { truth: GroundTruth; websiteId: string } {
+  const truth = new GroundTruth({ seed: 5 });
+  const website = truth.addWebsite();
+  for (let i = 0; i < CONVERSATIONS; i += 1) {
+    truth.addSyntheticConversation(website.website_id, {
+      messageCount: truth.rng.skewedInt(1, 250, 2),
+      createdAt: Date.UTC(2025, 0, 1) + i * 60_000,
+      rng: truth.rng,
+    });
+  }
+  return { truth, websiteId: website.website_id };
+}
+
+/** The messages as the REST API serialises them. */
+function asRestMessages(truth: GroundTruth, websiteId: string, sessionId: string): CrispMessage[] {
+  return JSON.parse(JSON.stringify(truth.getMessages(websiteId, sessionId))) as CrispMessage[];
+}
+
+async function openService(connection: DatabaseConnection, restUrl: string) {
+  const variables: Record<string, string> = {
+    NODE_ENV: 'production',
+    DB_HOST: connection.host ?? '127.0.0.1',
+    DB_PORT: String(connection.port),
+    DB_NAME: connection.database ?? 'postgres',
+    DB_USERNAME: connection.username ?? 'postgres',
+    DB_RUN_MIGRATIONS: 'false',
+    DB_POOL_SIZE: String(CONCURRENCY + 4),
+    CRISP_IDENTIFIER: DEFAULT_CREDENTIAL.identifier,
+    CRISP_KEY: DEFAULT_CREDENTIAL.key,
+    CRISP_REST_URL: restUrl,
+    CRISP_REQUESTS_PER_SECOND: '100000',
+    CRISP_CONCURRENCY: String(CONCURRENCY),
+    CRISP_DAILY_REQUEST_BUDGET: '1000000',
+    BACKFILL_POLL_INTERVAL_MS: '0',
+  };
+  const config = loadAppConfig(variables, '/nonexistent/.env');
+  return NestFactory.createApplicationContext(AppModule.register(config, connection), {
+    logger: ['error'],
+  });
+}
+
+async function reset(dataSource: DataSource) {
+  await dataSource.query(
+    'TRUNCATE conversation_messages, conversations, backfill_job_conversations, backfill_jobs, crisp_request_budget',
+  );
+}
+
+async function timedBackfill(
+  app: INestApplicationContext,
+  simulator: CrispSimulator,
+  websiteId: string,
+) {
+  const dataSource = app.get(DataSource);
+  await reset(dataSource);
+  simulator.faults.resetCounters();
+  const backfill = app.get(BackfillService);
+  const started = performance.now();
+  const { status } = await backfill.startOrJoin(websiteId);
+  const done = await backfill.waitUntilSettled(status.id, 20);
+  const seconds = (performance.now() - started) / 1000;
+  return { seconds, done, calls: simulator.faults.count() };
+}
+
+/** The ceiling: the same messages through the same batched upsert, 40 a batch, no Crisp at all. */
+async function batchedUpsertCeiling(
+  app: INestApplicationContext,
+  truth: GroundTruth,
+  websiteId: string,
+) {
+  await reset(app.get(DataSource));
+  const repository = app.get(ConversationMessagesRepository);
+  const batches = [...truth.getWebsite(websiteId)!.conversations.keys()].flatMap((sessionId) => {
+    const messages = asRestMessages(truth, websiteId, sessionId);
+    const chunks = [];
+    for (let i = 0; i < messages.length; i += 40)
+      chunks.push({ sessionId, batch: messages.slice(i, i + 40) });
+    return chunks;
+  });
+  let rows = 0;
+  let next = 0;
+  const started = performance.now();
+  const worker = async () => {
+    while (next < batches.length) {
+      const { sessionId, batch } = batches[next];
+      next += 1;
+      const records = messageRecordsFromBatch(
+        batch,
+        { websiteId, sessionId },
+        new Date(),
+        'backfill',
+      );
+      await repository.upsert(records);
+      rows += records.length;
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  return rows / ((performance.now() - started) / 1000);
+}
+
+/** What the proof of concept did: one TypeORM save() per message. */
+async function naivePerRowSaves(
+  app: INestApplicationContext,
+  truth: GroundTruth,
+  websiteId: string,
+) {
+  const dataSource = app.get(DataSource);
+  await reset(dataSource);
+  const sessions = [...truth.getWebsite(websiteId)!.conversations.keys()];
+  const records = sessions
+    .flatMap((sessionId) =>
+      messageRecordsFromBatch(
+        asRestMessages(truth, websiteId, sessionId),
+        { websiteId, sessionId },
+        new Date(),
+        'backfill',
+      ),
+    )
+    .slice(0, NAIVE_SAMPLE);
+  await dataSource.query(
+    `INSERT INTO conversations (session_id, website_id, observed_at, sync_source)
+     SELECT DISTINCT unnest($1::text[]), $2, now(), 'backfill'`,
+    [[...new Set(records.map((record) => record.session_id))], websiteId],
+  );
+  const repository = dataSource.getRepository(ConversationMessage);
+  const started = performance.now();
+  for (const record of records) {
+    await repository.save({
+      sessionId: record.session_id,
+      websiteId: record.website_id,
+      fingerprint: String(record.fingerprint),
+      type: record.type,
+      from: record.from,
+      content: record.content ?? null,
+      timestamp: new Date(record.timestamp),
+      raw: record.raw,
+      observedAt: new Date(record.observed_at),
+      syncSource: record.sync_source,
+    });
+  }
+  return records.length / ((performance.now() - started) / 1000);
+}
+
+async function main() {
+  const { truth, websiteId } = buildTruth();
+  const messages = truth.messageCount();
+  const minimum = minimumBackfillCalls(truth, websiteId);
+  const database = await openBenchDatabase('crisp_bench_backfill');
+  const simulator = new CrispSimulator({ seed: 5, truth });
+  const { restUrl } = await simulator.start();
+  const app = await openService(database.connection, restUrl);
+  console.log(
+    `${CONVERSATIONS} conversations, ${messages} messages; minimum REST calls ${minimum}; concurrency ${CONCURRENCY}\n`,
+  );
+
+  const fast = await timedBackfill(app, simulator, websiteId);
+  const comparison = await compareMirrorWithTruth(app.get(DataSource), truth, websiteId);
+  const ceiling = await batchedUpsertCeiling(app, truth, websiteId);
+  const naive = await naivePerRowSaves(app, truth, websiteId);
+  simulator.faults.setLatency(LATENCY_MS);
+  const slow = await timedBackfill(app, simulator, websiteId);
+  const ideal = (slow.calls * LATENCY_MS) / CONCURRENCY / 1000;
+
+  console.log(
+    'Crisp calls by route and outcome:',
+    JSON.stringify(app.get(CrispRestService).stats.snapshot()),
+  );
+  const backfillRate = messages / fast.seconds;
+  console.log('| measurement | value | ratio |');
+  console.log('|---|---|---|');
+  console.log(`| completeness (0 latency) | ${JSON.stringify(comparison)} | |`);
+  console.log(
+    `| REST calls (0 latency) | ${fast.calls} | ${(fast.calls / minimum).toFixed(3)} × minimum ${minimum} |`,
+  );
+  console.log(
+    `| backfill, 0 latency | ${fast.seconds.toFixed(2)} s, ${backfillRate.toFixed(0)} messages/s | ${(backfillRate / ceiling).toFixed(2)} × batched-upsert ceiling, ${(backfillRate / naive).toFixed(1)} × naive saves |`,
+  );
+  console.log(`| batched-upsert ceiling (baseline) | ${ceiling.toFixed(0)} rows/s | 1.00 |`);
+  console.log(
+    `| naive per-row save() (baseline) | ${naive.toFixed(0)} rows/s | ${(naive / ceiling).toFixed(3)} × ceiling |`,
+  );
+  console.log(
+    `| backfill, ${LATENCY_MS} ms latency | ${slow.seconds.toFixed(2)} s, ${slow.calls} calls | ${(slow.seconds / ideal).toFixed(2)} × ideal ${ideal.toFixed(2)} s (calls × ${LATENCY_MS} ms / ${CONCURRENCY}) |`,
+  );
+  console.log(`| job status | ${fast.done.status} / ${slow.done.status} | |`);
+
+  await app.close();
+  await simulator.stop();
+  await database.close();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,217 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { ConversationMessage } from 'crisp-api';
+import { DataSource, EntityManager } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { ConversationMessagesRepository } from '../conversations/conversation-messages.repository';
+import { ConversationsRepository } from '../conversations/conversations.repository';
+import {
+  conversationRecordFromCrisp,
+  isoFromEpochMs,
+  messageRecordsFromBatch,
+} from '../conversations/crisp-record.mapper';
+import { CrispApiError } from '../crisp/crisp-api-error';
+import { CrispBudgetExhaustedError } from '../crisp/crisp-budget-exhausted.error';
+import {
+  CONVERSATIONS_PER_PAGE,
+  CrispRestService,
+  type RequestMeter,
+} from '../crisp/crisp-rest.service';
+import type { BackfillJob } from './backfill-job.entity';
+import { BackfillJobsRepository, type PendingConversation } from './backfill-jobs.repository';
+import { BackfillBatchWriter } from './backfill-batch-writer';
+import { nextPage } from './conversation-message-pager';
+import { WebsiteLockService } from './website-lock.service';
+
+/** Raised inside a run when the service is shutting down: the job stays resumable. */
+class StopRequested extends Error {}
+
+/**
+ * Runs one backfill job from its checkpoint: lists every conversation page (checkpoint per page),
+ * then reads each listed conversation's messages back to the first (checkpoint per batch of 40).
+ * Every write and its checkpoint commit in one transaction, so a crash never loses or repeats
+ * work beyond the request in flight.
+ */
+@Injectable()
+export class BackfillRunnerService {
+  private readonly logger = new Logger(BackfillRunnerService.name);
+  private stopping = false;
+
+  constructor(
+    private readonly config: AppConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly jobs: BackfillJobsRepository,
+    private readonly locks: WebsiteLockService,
+    private readonly crisp: CrispRestService,
+    private readonly conversations: ConversationsRepository,
+    private readonly messages: ConversationMessagesRepository,
+  ) {}
+
+  /** Asks running jobs to stop at their next checkpoint. */
+  requestStop() {
+    this.stopping = true;
+  }
+
+  /** Runs the job unless another runner (here or in another instance) holds its website. */
+  async run(jobId: string): Promise<'ran' | 'busy'> {
+    const job = await this.jobs.get(jobId);
+    const lock = await this.locks.tryAcquire('backfill', job.websiteId);
+    if (!lock) return 'busy';
+    try {
+      await this.runLocked(jobId);
+    } finally {
+      await lock.release();
+    }
+    return 'ran';
+  }
+
+  private async runLocked(jobId: string) {
+    // Re-read under the lock: another instance may have finished or advanced it meanwhile.
+    const job = await this.jobs.get(jobId);
+    const waiting = job.status === 'paused' && job.resumeAt && job.resumeAt > new Date();
+    if (job.status === 'completed' || job.status === 'failed' || waiting) return;
+    await this.jobs.markRunning(job.id);
+    try {
+      if (job.phase === 'listing') await this.listConversations(job);
+      await this.readAllMessages(job);
+      await this.jobs.markFinished(job.id, { failed: false });
+      this.logger.log(`Backfill ${job.id} of website ${job.websiteId} completed`);
+    } catch (error) {
+      await this.settleFailure(job, error);
+    }
+  }
+
+  private async settleFailure(job: BackfillJob, error: unknown) {
+    if (error instanceof StopRequested) return;
+    if (error instanceof CrispBudgetExhaustedError) {
+      this.logger.warn(`Backfill ${job.id} paused: ${error.message}`);
+      await this.jobs.markPaused(job.id, error.resumesAt, error.message);
+      return;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    this.logger.error(`Backfill ${job.id} of website ${job.websiteId} failed: ${message}`);
+    await this.jobs.markFinished(job.id, { failed: true, error: message });
+  }
+
+  private async listConversations(job: BackfillJob) {
+    for (let page = job.nextListPage; ; page += 1) {
+      this.throwIfStopping();
+      const meter: RequestMeter = { requests: 0 };
+      const listed = await this.crisp.listConversations(job.websiteId, page, meter);
+      const observedAt = new Date();
+      const lastPage = listed.length < CONVERSATIONS_PER_PAGE;
+      await this.inBackfillTransaction(async (manager) => {
+        const records = listed.map((item) =>
+          conversationRecordFromCrisp(item, observedAt, 'backfill'),
+        );
+        await this.conversations.upsert(records, manager);
+        const work = listed.map((item) => ({
+          session_id: item.session_id,
+          updated_at_crisp: isoFromEpochMs(item.updated_at),
+        }));
+        await this.jobs.recordListedPage(manager, job.id, page, work, meter.requests, lastPage);
+      });
+      if (lastPage) return;
+    }
+  }
+
+  /** Reads the pending conversations with `CRISP_CONCURRENCY` workers; the first failure stops all. */
+  private async readAllMessages(job: BackfillJob) {
+    const pending = await this.jobs.pendingConversations(job.id);
+    const writer = new BackfillBatchWriter((batches) =>
+      this.inBackfillTransaction(async (manager) => {
+        const records = batches.flatMap((batch) => batch.records);
+        if (records.length > 0) await this.messages.upsertWithin(manager, records);
+        const checkpoints = batches.map((batch) => batch.checkpoint);
+        await this.jobs.recordMessageBatches(manager, job.id, checkpoints);
+      }),
+    );
+    let next = 0;
+    let failure: Error | undefined;
+    const worker = async () => {
+      while (failure === undefined && next < pending.length) {
+        const conversation = pending[next];
+        next += 1;
+        try {
+          await this.readConversation(job, conversation, writer);
+        } catch (error) {
+          failure ??= error instanceof Error ? error : new Error(String(error));
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: this.config.crisp.concurrency }, worker));
+    if (failure !== undefined) throw failure;
+  }
+
+  /**
+   * Pages back through one conversation. The next batch is fetched while the previous one is
+   * being written; a batch is handed to the writer only once the previous one has committed, so
+   * a checkpoint never runs ahead of its data.
+   */
+  private async readConversation(
+    job: BackfillJob,
+    conversation: PendingConversation,
+    writer: BackfillBatchWriter,
+  ) {
+    const stopAt = conversation.stopAt === null ? null : Number(conversation.stopAt);
+    let before = conversation.nextBefore === null ? undefined : Number(conversation.nextBefore);
+    let previousWrite: Promise<void> = Promise.resolve();
+    for (;;) {
+      this.throwIfStopping();
+      const meter: RequestMeter = { requests: 0 };
+      const batch = await this.fetchBatch(job.websiteId, conversation.sessionId, before, meter);
+      await previousWrite;
+      const page = nextPage(batch, stopAt);
+      const write = writer.write({
+        records: messageRecordsFromBatch(
+          batch,
+          { websiteId: job.websiteId, sessionId: conversation.sessionId },
+          new Date(),
+          'backfill',
+        ),
+        checkpoint: {
+          sessionId: conversation.sessionId,
+          messagesStored: batch.length,
+          requests: meter.requests,
+          nextBefore: page.nextBefore,
+        },
+      });
+      // Awaited on the next turn; a handler now keeps a failure from counting as unhandled.
+      write.catch(() => undefined);
+      previousWrite = write;
+      if (page.nextBefore === null) return write;
+      before = page.nextBefore;
+    }
+  }
+
+  /**
+   * Backfill writes commit without waiting for the WAL flush: a database crash may lose the
+   * last few, but a batch and its checkpoint are lost together, so the job just reads them
+   * again. This removes an fsync from every batch.
+   */
+  private inBackfillTransaction(work: (manager: EntityManager) => Promise<void>): Promise<void> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query('SET LOCAL synchronous_commit = off');
+      await work(manager);
+    });
+  }
+
+  /** A conversation removed since it was listed has no messages left to read. */
+  private async fetchBatch(
+    websiteId: string,
+    sessionId: string,
+    before: number | undefined,
+    meter: RequestMeter,
+  ): Promise<ConversationMessage[]> {
+    try {
+      return await this.crisp.getMessages(websiteId, sessionId, before, meter);
+    } catch (error) {
+      if (error instanceof CrispApiError && error.kind === 'not_found') return [];
+      throw error;
+    }
+  }
+
+  private throwIfStopping() {
+    if (this.stopping) throw new StopRequested('the service is shutting down');
+  }
+}

@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import { ConversationsModule } from '../conversations/conversations.module';
+import { CrispModule } from '../crisp/crisp.module';
+import { BackfillJobsRepository } from './backfill-jobs.repository';
+import { BackfillRunnerService } from './backfill-runner.service';
+import { BackfillController } from './backfill.controller';
+import { BackfillService } from './backfill.service';
+import { ConversationSyncService } from './conversation-sync.service';
+import { CrispController } from './crisp.controller';
+import { WebsiteLockService } from './website-lock.service';
+
+/** Copies a website's whole history from Crisp's REST API: durable, resumable, quota-aware. */
+@Module({
+  imports: [ConversationsModule, CrispModule],
+  controllers: [BackfillController, CrispController],
+  providers: [
+    BackfillService,
+    BackfillRunnerService,
+    BackfillJobsRepository,
+    ConversationSyncService,
+    WebsiteLockService,
+  ],
+  exports: [BackfillService],
+})
+export class BackfillModule {}

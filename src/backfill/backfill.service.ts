@@ -1,0 +1,85 @@
+import {
+  Injectable,
+  Logger,
+  NotFoundException,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { BackfillJobsRepository } from './backfill-jobs.repository';
+import { BackfillRunnerService } from './backfill-runner.service';
+import { describeBackfill, type BackfillStatus } from './backfill-status';
+
+const SETTLED = new Set(['completed', 'failed', 'paused']);
+
+/**
+ * Starts, joins, resumes and reports backfill jobs. Every instance polls for jobs to run (new,
+ * interrupted by a crash, or paused until the quota resets); the website lock lets one run each.
+ */
+@Injectable()
+export class BackfillService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(BackfillService.name);
+  private readonly running = new Map<string, Promise<unknown>>();
+  private poller?: NodeJS.Timeout;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly jobs: BackfillJobsRepository,
+    private readonly runner: BackfillRunnerService,
+  ) {}
+
+  onApplicationBootstrap() {
+    if (this.config.backfillPollIntervalMs <= 0) return;
+    this.poller = setInterval(() => this.runPendingJobs(), this.config.backfillPollIntervalMs);
+    this.runPendingJobs();
+  }
+
+  async onApplicationShutdown() {
+    clearInterval(this.poller);
+    this.runner.requestStop();
+    await Promise.allSettled(this.running.values());
+  }
+
+  async startOrJoin(websiteId: string): Promise<{ status: BackfillStatus; created: boolean }> {
+    const { job, created } = await this.jobs.startOrJoin(websiteId);
+    if (created) this.logger.log(`Backfill ${job.id} of website ${websiteId} queued`);
+    void this.runInBackground(job.id);
+    return { status: describeBackfill(job, await this.jobs.messageProgress(job.id)), created };
+  }
+
+  async status(jobId: string): Promise<BackfillStatus> {
+    const job = await this.jobs.find(jobId);
+    if (!job) throw new NotFoundException(`No backfill job ${jobId}`);
+    return describeBackfill(job, await this.jobs.messageProgress(job.id));
+  }
+
+  /** Waits until the job completes, fails or pauses for quota, whichever instance runs it. */
+  async waitUntilSettled(jobId: string, pollMs = 200): Promise<BackfillStatus> {
+    for (;;) {
+      const status = await this.status(jobId);
+      if (SETTLED.has(status.status)) return status;
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+    }
+  }
+
+  /** Runs the job here now, unless it already runs here (another instance may still hold it). */
+  runInBackground(jobId: string): Promise<unknown> {
+    const existing = this.running.get(jobId);
+    if (existing) return existing;
+    const run = this.runner
+      .run(jobId)
+      .catch((error: unknown) =>
+        this.logger.error(`Backfill ${jobId} could not run: ${String(error)}`),
+      )
+      .finally(() => this.running.delete(jobId));
+    this.running.set(jobId, run);
+    return run;
+  }
+
+  private runPendingJobs() {
+    this.jobs.runnable().then(
+      (jobs) => jobs.forEach((job) => void this.runInBackground(job.id)),
+      (error: unknown) => this.logger.warn(`Could not look for backfill jobs: ${String(error)}`),
+    );
+  }
+}
