@@ -11,7 +11,11 @@ import { ConversationMessage } from '../../src/conversations/conversation-messag
 import { ConversationMessagesRepository } from '../../src/conversations/conversation-messages.repository';
 import { messageRecordsFromBatch } from '../../src/conversations/crisp-record.mapper';
 import type { DatabaseConnection } from '../../src/database/database-connection';
-import { CrispSimulator, DEFAULT_CREDENTIAL, GroundTruth } from '../../tools/crisp-simulator';
+import { fork } from 'node:child_process';
+import { join } from 'node:path';
+import { DEFAULT_CREDENTIAL, GroundTruth } from '../../tools/crisp-simulator';
+import { buildBenchTruth } from './bench-truth';
+import type { SimulatorCommand } from './simulator-process';
 import { compareMirrorWithTruth, minimumBackfillCalls } from '../../test/support/crisp-test-setup';
 import { openBenchDatabase } from '../support/bench-database';
 
@@ -19,6 +23,7 @@ import { openBenchDatabase } from '../support/bench-database';
  * bench/backfill: a complete backfill of a simulated website (400 conversations, 1–250 messages
  * each, skewed) at zero and at 20 ms latency per call, against two baselines measured in the
  * same run on the same database: the batched upsert alone (the ceiling) and naive per-row saves.
+ * The simulator runs in a child process, as Crisp would run elsewhere.
  *
  *   npm run bench:backfill       (BENCH_CONVERSATIONS, BENCH_CONCURRENCY, BENCH_LATENCY_MS)
  */
@@ -27,18 +32,25 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 20);
 const NAIVE_SAMPLE = 2_000;
 
-function buildTruth(): { truth: GroundTruth; websiteId: string } {
-  const truth = new GroundTruth({ seed: 5 });
-  const website = truth.addWebsite();
-  for (let i = 0; i < CONVERSATIONS; i += 1) {
-    truth.addSyntheticConversation(website.website_id, {
-      messageCount: truth.rng.skewedInt(1, 250, 2),
-      createdAt: Date.UTC(2025, 0, 1) + i * 60_000,
-      rng: truth.rng,
-    });
-  }
-  return { truth, websiteId: website.website_id };
+/** A Crisp simulator in a child process, answering commands over IPC. */
+async function startSimulatorProcess(conversations: number) {
+  const child = fork(join(__dirname, 'simulator-process.js'), [String(conversations)]);
+  const replies: ((reply: { type: string; count?: number; restUrl?: string }) => void)[] = [];
+  child.on('message', (reply: { type: string }) => replies.shift()?.(reply));
+  const next = () =>
+    new Promise<{ type: string; count?: number; restUrl?: string }>((resolve) =>
+      replies.push(resolve),
+    );
+  const ready = await next();
+  const command = async (message: SimulatorCommand) => {
+    const reply = next();
+    child.send(message);
+    return (await reply).count ?? 0;
+  };
+  return { restUrl: ready.restUrl as string, command };
 }
+
+type SimulatorHandle = Awaited<ReturnType<typeof startSimulatorProcess>>;
 
 /** The messages as the REST API serialises them. */
 function asRestMessages(truth: GroundTruth, websiteId: string, sessionId: string): CrispMessage[] {
@@ -76,18 +88,18 @@ async function reset(dataSource: DataSource) {
 
 async function timedBackfill(
   app: INestApplicationContext,
-  simulator: CrispSimulator,
+  simulator: SimulatorHandle,
   websiteId: string,
 ) {
   const dataSource = app.get(DataSource);
   await reset(dataSource);
-  simulator.faults.resetCounters();
+  await simulator.command({ type: 'resetCounters' });
   const backfill = app.get(BackfillService);
   const started = performance.now();
   const { status } = await backfill.startOrJoin(websiteId);
   const done = await backfill.waitUntilSettled(status.id, 20);
   const seconds = (performance.now() - started) / 1000;
-  return { seconds, done, calls: simulator.faults.count() };
+  return { seconds, done, calls: await simulator.command({ type: 'count' }) };
 }
 
 /** The ceiling: the same messages through the same batched upsert, 40 a batch, no Crisp at all. */
@@ -170,13 +182,12 @@ async function naivePerRowSaves(
 }
 
 async function main() {
-  const { truth, websiteId } = buildTruth();
+  const { truth, websiteId } = buildBenchTruth(CONVERSATIONS);
   const messages = truth.messageCount();
   const minimum = minimumBackfillCalls(truth, websiteId);
   const database = await openBenchDatabase('crisp_bench_backfill');
-  const simulator = new CrispSimulator({ seed: 5, truth });
-  const { restUrl } = await simulator.start();
-  const app = await openService(database.connection, restUrl);
+  const simulator = await startSimulatorProcess(CONVERSATIONS);
+  const app = await openService(database.connection, simulator.restUrl);
   console.log(
     `${CONVERSATIONS} conversations, ${messages} messages; minimum REST calls ${minimum}; concurrency ${CONCURRENCY}\n`,
   );
@@ -185,7 +196,7 @@ async function main() {
   const comparison = await compareMirrorWithTruth(app.get(DataSource), truth, websiteId);
   const ceiling = await batchedUpsertCeiling(app, truth, websiteId);
   const naive = await naivePerRowSaves(app, truth, websiteId);
-  simulator.faults.setLatency(LATENCY_MS);
+  await simulator.command({ type: 'latency', ms: LATENCY_MS });
   const slow = await timedBackfill(app, simulator, websiteId);
   const ideal = (slow.calls * LATENCY_MS) / CONCURRENCY / 1000;
 
@@ -213,7 +224,7 @@ async function main() {
   console.log(`| job status | ${fast.done.status} / ${slow.done.status} | |`);
 
   await app.close();
-  await simulator.stop();
+  await simulator.command({ type: 'stop' });
   await database.close();
 }
 

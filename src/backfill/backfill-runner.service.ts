@@ -128,31 +128,38 @@ export class BackfillRunnerService {
     );
     let next = 0;
     let failure: Error | undefined;
+    const fail = (error: unknown) => {
+      failure ??= error instanceof Error ? error : new Error(String(error));
+    };
+    // A conversation's last write commits while its worker already reads the next conversation.
+    const lastWrites: Promise<void>[] = [];
     const worker = async () => {
       while (failure === undefined && next < pending.length) {
         const conversation = pending[next];
         next += 1;
         try {
-          await this.readConversation(job, conversation, writer);
+          const { lastWrite } = await this.readConversation(job, conversation, writer);
+          lastWrites.push(lastWrite.catch(fail));
         } catch (error) {
-          failure ??= error instanceof Error ? error : new Error(String(error));
+          fail(error);
         }
       }
     };
     await Promise.all(Array.from({ length: this.config.crisp.concurrency }, worker));
+    await Promise.all(lastWrites);
     if (failure !== undefined) throw failure;
   }
 
   /**
    * Pages back through one conversation. The next batch is fetched while the previous one is
    * being written; a batch is handed to the writer only once the previous one has committed, so
-   * a checkpoint never runs ahead of its data.
+   * a checkpoint never runs ahead of its data. Answers the last write, still under way.
    */
   private async readConversation(
     job: BackfillJob,
     conversation: PendingConversation,
     writer: BackfillBatchWriter,
-  ) {
+  ): Promise<{ lastWrite: Promise<void> }> {
     const stopAt = conversation.stopAt === null ? null : Number(conversation.stopAt);
     let before = conversation.nextBefore === null ? undefined : Number(conversation.nextBefore);
     let previousWrite: Promise<void> = Promise.resolve();
@@ -179,7 +186,8 @@ export class BackfillRunnerService {
       // Awaited on the next turn; a handler now keeps a failure from counting as unhandled.
       write.catch(() => undefined);
       previousWrite = write;
-      if (page.nextBefore === null) return write;
+      // Wrapped: an async function would otherwise wait for the promise it returns.
+      if (page.nextBefore === null) return { lastWrite: write };
       before = page.nextBefore;
     }
   }
