@@ -171,18 +171,15 @@ describe('backfill resilience: quotas, crashes, several instances', () => {
 
     it('resumes from its checkpoint: final state equals the truth, at most 1.1 × the minimum calls', async () => {
       const websiteId = addWebsite(truth, 80, 3);
-      simulator.faults.setLatency(3);
+      simulator.faults.setLatency(20);
       const minimum = minimumBackfillCalls(truth, websiteId);
-      let killed = 0;
-      for (const killAfterMs of [900, 1300, 1700]) {
-        const run = await runCli(websiteId, killAfterMs);
-        if (run.signal === 'SIGKILL') killed += 1;
-        else expect(run.code).toBe(0);
-      }
-      expect(killed).toBeGreaterThan(0);
+      // Nest starts in ~1 s; the backfill then takes ~1 s more at 20 ms a call.
+      const killAfterMs = 1200 + Math.floor(Math.random() * 800);
+      const killed = await runCli(websiteId, killAfterMs);
+      expect(killed.signal).toBe('SIGKILL');
       const last = await runCli(websiteId);
       expect(last.code).toBe(0);
-      expect(last.output).toMatch(/\d+\/80 conversations/);
+      expect(last.output).toMatch(/80\/80 conversations/);
       const dataSource = apps.length ? apps[0].get(DataSource) : (await startApp()).get(DataSource);
       expect(await compareMirrorWithTruth(dataSource, truth, websiteId)).toMatchObject(PERFECT);
       expect(simulator.faults.count()).toBeLessThanOrEqual(Math.ceil(minimum * 1.1));
