@@ -7,6 +7,7 @@ import { ConversationsModule } from './conversations/conversations.module';
 import type { DatabaseConnection } from './database/database-connection';
 import { typeOrmOptions } from './database/typeorm-options';
 import { ReadApiModule } from './read-api/read-api.module';
+import { RealtimeModule } from './realtime/realtime.module';
 
 /**
  * The whole service. The database is resolved before the module graph exists (it may have
@@ -28,6 +29,7 @@ export class AppModule {
         ConversationsModule,
         ReadApiModule,
         BackfillModule,
+        RealtimeModule,
       ],
     };
   }

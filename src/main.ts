@@ -22,7 +22,7 @@ async function bootstrap() {
   }
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.register(config, database.connection),
-    { bodyParser: false },
+    { bodyParser: false, rawBody: true },
   );
   app.useBodyParser('json', { limit: REQUEST_BODY_LIMIT });
   configureHttpApp(app);

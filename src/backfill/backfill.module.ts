@@ -20,6 +20,6 @@ import { WebsiteLockService } from './website-lock.service';
     ConversationSyncService,
     WebsiteLockService,
   ],
-  exports: [BackfillService],
+  exports: [BackfillService, ConversationSyncService, WebsiteLockService],
 })
 export class BackfillModule {}

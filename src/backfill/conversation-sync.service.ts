@@ -3,8 +3,9 @@ import { ConversationMessagesRepository } from '../conversations/conversation-me
 import { messageRecordsFromBatch } from '../conversations/crisp-record.mapper';
 import { CrispRestService } from '../crisp/crisp-rest.service';
 import { nextPage } from './conversation-message-pager';
+import type { SyncSource } from '../conversations/sync-source';
 
-/** Reads one conversation's messages from Crisp, all of them, and stores them. */
+/** Reads one conversation's messages from Crisp and stores them. */
 @Injectable()
 export class ConversationSyncService {
   constructor(
@@ -12,24 +13,25 @@ export class ConversationSyncService {
     private readonly messages: ConversationMessagesRepository,
   ) {}
 
+  /**
+   * Pages back from the newest message until none is left, or, with `stopAt` (ms), until a batch
+   * reaches back to it (older messages are known to be stored).
+   */
   async syncAllMessages(
     websiteId: string,
     sessionId: string,
+    stopAt: number | null = null,
+    source: SyncSource = 'backfill',
   ): Promise<{ stored: number; requests: number }> {
     const meter = { requests: 0 };
     let stored = 0;
     let before: number | undefined;
     for (;;) {
       const batch = await this.crisp.getMessages(websiteId, sessionId, before, meter);
-      const records = messageRecordsFromBatch(
-        batch,
-        { websiteId, sessionId },
-        new Date(),
-        'backfill',
-      );
+      const records = messageRecordsFromBatch(batch, { websiteId, sessionId }, new Date(), source);
       await this.messages.upsert(records);
       stored += records.length;
-      const page = nextPage(batch, null);
+      const page = nextPage(batch, stopAt);
       if (page.nextBefore === null) return { stored, requests: meter.requests };
       before = page.nextBefore;
     }

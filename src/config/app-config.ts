@@ -30,6 +30,18 @@ export interface CrispSettings {
   retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
 }
 
+export interface RealtimeSettings {
+  rtmEnabled: boolean;
+  webhookSecret?: string;
+  webhookMaxAgeMs: number;
+  websiteIds?: string[];
+  reconcileIntervalMs: number;
+  reconcileLookbackMs: number;
+  bufferLimit: number;
+  batchSize: number;
+  flushMs: number;
+}
+
 /** What Crisp grants a token per day (docs.crisp.chat, rate limits); user tokens are not quota'd. */
 const DAILY_QUOTA_BY_TIER: Record<CrispTier, number> = {
   plugin: 5_000,
@@ -47,6 +59,7 @@ export class AppConfig {
     readonly databasePoolSize: number,
     readonly crisp: CrispSettings,
     readonly backfillPollIntervalMs: number,
+    readonly realtime: RealtimeSettings,
   ) {}
 
   static fromEnvironment(variables: EnvironmentVariables): AppConfig {
@@ -73,6 +86,17 @@ export class AppConfig {
         },
       },
       variables.BACKFILL_POLL_INTERVAL_MS,
+      {
+        rtmEnabled: variables.CRISP_RTM_ENABLED && Boolean(variables.CRISP_IDENTIFIER),
+        webhookSecret: variables.CRISP_WEBHOOK_SECRET,
+        webhookMaxAgeMs: variables.CRISP_WEBHOOK_MAX_AGE_MS,
+        websiteIds: variables.CRISP_WEBSITE_IDS?.split(','),
+        reconcileIntervalMs: variables.RECONCILE_INTERVAL_MS,
+        reconcileLookbackMs: variables.RECONCILE_LOOKBACK_MS,
+        bufferLimit: variables.MIRROR_BUFFER_LIMIT,
+        batchSize: variables.MIRROR_BATCH_SIZE,
+        flushMs: variables.MIRROR_FLUSH_MS,
+      },
     );
   }
 }

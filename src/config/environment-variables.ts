@@ -9,6 +9,7 @@ import {
   IsUrl,
   Max,
   Min,
+  Matches,
   MinLength,
   validateSync,
   ValidationError,
@@ -178,6 +179,61 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(0)
   BACKFILL_POLL_INTERVAL_MS = 5_000;
+
+  /** Listen to Crisp RTM (when credentials are set). */
+  @Transform(toBoolean)
+  @IsBoolean()
+  CRISP_RTM_ENABLED = true;
+
+  /** Secret of the plugin's Web Hooks; unset, POST /crisp/webhooks refuses every request. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(8)
+  CRISP_WEBHOOK_SECRET?: string;
+
+  /** How long a signed Web Hook stays acceptable (replay protection). */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1_000)
+  CRISP_WEBHOOK_MAX_AGE_MS = 300_000;
+
+  /** Websites to reconcile; unset: every website the plugin token is installed on. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9-]+(,[A-Za-z0-9-]+)*$/, {
+    message: 'CRISP_WEBSITE_IDS must be comma-separated website ids',
+  })
+  CRISP_WEBSITE_IDS?: string;
+
+  /** Catch-up schedule; 0 turns the scheduled runs off (reconnects still trigger one). */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  RECONCILE_INTERVAL_MS = 300_000;
+
+  /** How far before the watermark a catch-up looks again, for clock skew and late writes. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  RECONCILE_LOOKBACK_MS = 120_000;
+
+  /** Events kept in memory while the database is unreachable; past it the reconciler catches up. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(100)
+  MIRROR_BUFFER_LIMIT = 100_000;
+
+  /** Micro-batches of events: flushed at this size or after this many milliseconds. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  MIRROR_BATCH_SIZE = 500;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  MIRROR_FLUSH_MS = 5;
 }
 
 export class ConfigValidationError extends Error {

@@ -6,7 +6,13 @@ export interface UpsertTable {
   /** Column name → SQL type, for every column a record may carry. */
   columns: Record<string, string>;
   conflictColumns: string[];
+  /** Columns that events also change alone: a snapshot older than such a change keeps it. */
+  eventColumns?: string[];
 }
+
+/** When the stored value of `column` was observed: its own event time, else the row's snapshot. */
+export const fieldObservedAt = (row: string, column: string) =>
+  `coalesce((${row}.field_observed_at ->> '${column}')::timestamptz, ${row}.observed_at)`;
 
 const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
 
@@ -17,12 +23,22 @@ const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
  * and out-of-order deliveries are harmless. Rows are inserted in key order so that concurrent
  * writers take row locks in the same order and cannot deadlock.
  */
-export function buildUpsertStatement({ table, columns, conflictColumns }: UpsertTable): string {
+export function buildUpsertStatement({
+  table,
+  columns,
+  conflictColumns,
+  eventColumns = [],
+}: UpsertTable): string {
   const names = Object.keys(columns);
   const recordShape = names.map((name) => `${quote(name)} ${columns[name]}`).join(', ');
   const updates = names
     .filter((name) => !conflictColumns.includes(name))
-    .map((name) => `${quote(name)} = excluded.${quote(name)}`);
+    .map((name) =>
+      eventColumns.includes(name)
+        ? `${quote(name)} = CASE WHEN excluded.observed_at >= ${fieldObservedAt('t', name)}
+             THEN excluded.${quote(name)} ELSE t.${quote(name)} END`
+        : `${quote(name)} = excluded.${quote(name)}`,
+    );
   return `
     INSERT INTO ${quote(table)} AS t (${names.map(quote).join(', ')})
     SELECT ${names.map(quote).join(', ')}
@@ -62,4 +78,40 @@ export async function runUpsert(
   const rows: { inserted: boolean }[] = await manager.query(statement, [JSON.stringify(records)]);
   const inserted = rows.filter((row) => row.inserted).length;
   return { inserted, updated: rows.length - inserted, stale: records.length - rows.length };
+}
+
+export interface PatchTable {
+  table: string;
+  keyColumns: Record<string, string>;
+  /** Column name → SQL type of the columns this statement sets. */
+  columns: Record<string, string>;
+}
+
+/**
+ * One `UPDATE … FROM jsonb_to_recordset` for a batch of partial changes (events), one per row.
+ * Each column changes only if the change is at least as new as what the row holds for that
+ * column (its own event time, or else the row's last snapshot), and remembers its time, so that
+ * neither an older event nor an older snapshot can undo a newer change of the same field.
+ */
+export function buildPatchStatement({ table, keyColumns, columns }: PatchTable): string {
+  const keys = Object.keys(keyColumns);
+  const names = Object.keys(columns);
+  const shape = [
+    ...keys.map((key) => `${quote(key)} ${keyColumns[key]}`),
+    'observed_at timestamptz',
+    'sync_source text',
+    ...names.map((name) => `${quote(name)} ${columns[name]}`),
+  ].join(', ');
+  const sets = names.map(
+    (name) =>
+      `${quote(name)} = CASE WHEN p.observed_at >= ${fieldObservedAt('t', name)} THEN p.${quote(name)} ELSE t.${quote(name)} END`,
+  );
+  const times = names
+    .map((name) => `'${name}', greatest(p.observed_at, ${fieldObservedAt('t', name)})`)
+    .join(', ');
+  return `
+    UPDATE ${quote(table)} AS t
+    SET ${[...sets, `field_observed_at = t.field_observed_at || jsonb_build_object(${times})`, 'sync_source = p.sync_source', 'synced_at = now()', 'updated_at = now()'].join(', ')}
+    FROM jsonb_to_recordset($1::jsonb) AS p(${shape})
+    WHERE ${keys.map((key) => `t.${quote(key)} = p.${quote(key)}`).join(' AND ')}`;
 }

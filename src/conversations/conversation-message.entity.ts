@@ -93,6 +93,10 @@ export class ConversationMessage {
   @Column({ name: 'deleted_at', type: 'timestamptz', nullable: true })
   deletedAt: Date | null;
 
+  /** When each field changed by an event was observed: an older snapshot or event cannot undo it. */
+  @Column({ name: 'field_observed_at', type: 'jsonb', default: () => "'{}'" })
+  fieldObservedAt: Record<string, string>;
+
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;
 

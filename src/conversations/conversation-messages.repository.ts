@@ -1,14 +1,26 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { buildUpsertStatement, newestPerKey, runUpsert } from './batched-upsert';
+import {
+  buildPatchStatement,
+  buildUpsertStatement,
+  newestPerKey,
+  runUpsert,
+} from './batched-upsert';
+import {
+  groupByColumns,
+  MESSAGE_EVENT_COLUMNS,
+  patchRounds,
+  type MessagePatch,
+  type Removal,
+} from './conversation-patches';
 import type { MessageRecord, UpsertOutcome } from './conversation-records';
 import { ConversationMessage } from './conversation-message.entity';
 import { ConversationsRepository } from './conversations.repository';
 import { messageCountSql, messagePageSql, type MessagePageQuery } from './read-queries';
 import { selectListFor } from './select-list';
 
-const MESSAGE_COLUMNS: Record<keyof MessageRecord, string> = {
+export const MESSAGE_COLUMNS: Record<keyof MessageRecord, string> = {
   session_id: 'text',
   website_id: 'text',
   fingerprint: 'bigint',
@@ -36,7 +48,9 @@ export class ConversationMessagesRepository {
     table: 'conversation_messages',
     columns: MESSAGE_COLUMNS,
     conflictColumns: ['session_id', 'fingerprint'],
+    eventColumns: [...MESSAGE_EVENT_COLUMNS],
   });
+  private readonly patchStatements = new Map<string, string>();
   private readonly selectList: string;
 
   constructor(
@@ -65,6 +79,89 @@ export class ConversationMessagesRepository {
     }));
     await this.conversations.ensureExist(stubs, manager);
     return runUpsert(manager, this.upsertStatement, batch);
+  }
+
+  /**
+   * An edit or a receipt can arrive before its message: it then lands on a placeholder row
+   * (text, from the visitor, dated when the event came, known from no snapshot yet) which the
+   * message itself fills in when it arrives, keeping the newer edited fields.
+   */
+  async ensurePlaceholders(manager: EntityManager, patches: (MessagePatch | Removal)[]) {
+    const placeholders = patches.flatMap((patch) =>
+      patch.fingerprint === undefined
+        ? []
+        : [
+            {
+              session_id: patch.session_id,
+              website_id: patch.website_id,
+              fingerprint: patch.fingerprint,
+              timestamp: patch.observed_at,
+              sync_source: patch.sync_source,
+            },
+          ],
+    );
+    if (placeholders.length === 0) return;
+    await this.conversations.ensureExist(placeholders, manager);
+    await manager.query(
+      `INSERT INTO conversation_messages (session_id, website_id, fingerprint, type, "from", "timestamp", sync_source, observed_at)
+       SELECT session_id, website_id, fingerprint, 'text', 'user', "timestamp", sync_source, '1970-01-01T00:00:00Z'
+       FROM jsonb_to_recordset($1::jsonb)
+         AS r(session_id text, website_id text, fingerprint bigint, "timestamp" timestamptz, sync_source text)
+       ORDER BY session_id, fingerprint
+       ON CONFLICT (session_id, fingerprint) DO NOTHING`,
+      [JSON.stringify(placeholders)],
+    );
+  }
+
+  /** Applies event changes (edits, receipts) field by field; see ensurePlaceholders. */
+  async applyPatches(manager: EntityManager, patches: MessagePatch[]) {
+    const keyOf = (patch: MessagePatch) => `${patch.session_id}/${patch.fingerprint}`;
+    for (const round of patchRounds(patches, keyOf)) {
+      for (const group of groupByColumns(round)) {
+        const rows = group.map(
+          ({ session_id, fingerprint, observed_at, sync_source, columns }) => ({
+            session_id,
+            fingerprint,
+            observed_at,
+            sync_source,
+            ...columns,
+          }),
+        );
+        await manager.query(this.patchStatement(Object.keys(group[0].columns)), [
+          JSON.stringify(rows),
+        ]);
+      }
+    }
+  }
+
+  /** Crisp removed these messages: hide them (soft delete); nothing is erased. */
+  async markRemoved(manager: EntityManager, removals: Removal[]) {
+    if (removals.length === 0) return;
+    await manager.query(
+      `UPDATE conversation_messages t SET deleted_at = r.observed_at, sync_source = r.sync_source,
+         synced_at = now(), updated_at = now()
+       FROM jsonb_to_recordset($1::jsonb)
+         AS r(session_id text, fingerprint bigint, observed_at timestamptz, sync_source text)
+       WHERE t.session_id = r.session_id AND t.fingerprint = r.fingerprint AND t.deleted_at IS NULL`,
+      [JSON.stringify(removals)],
+    );
+  }
+
+  private patchStatement(columns: string[]): string {
+    const signature = [...columns].sort().join(',');
+    let statement = this.patchStatements.get(signature);
+    if (!statement) {
+      const types = Object.fromEntries(
+        columns.map((column) => [column, MESSAGE_COLUMNS[column as keyof MessageRecord]]),
+      );
+      statement = buildPatchStatement({
+        table: 'conversation_messages',
+        keyColumns: { session_id: 'text', fingerprint: 'bigint' },
+        columns: types,
+      });
+      this.patchStatements.set(signature, statement);
+    }
+    return statement;
   }
 
   /** The newest stored message time of a conversation (ms), to stop paging back at it. */

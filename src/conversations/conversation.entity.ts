@@ -150,6 +150,10 @@ export class Conversation {
   @Column({ name: 'deleted_at', type: 'timestamptz', nullable: true })
   deletedAt: Date | null;
 
+  /** When each field changed by an event was observed: an older snapshot or event cannot undo it. */
+  @Column({ name: 'field_observed_at', type: 'jsonb', default: () => "'{}'" })
+  fieldObservedAt: Record<string, string>;
+
   /** The Crisp `updated_at` up to which every message is stored: a newer one means read again. */
   @Column({ name: 'messages_synced_through', type: 'timestamptz', nullable: true })
   messagesSyncedThrough: Date | null;

@@ -1,7 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { buildUpsertStatement, newestPerKey, runUpsert } from './batched-upsert';
+import {
+  buildPatchStatement,
+  buildUpsertStatement,
+  newestPerKey,
+  runUpsert,
+} from './batched-upsert';
+import {
+  CONVERSATION_EVENT_COLUMNS,
+  groupByColumns,
+  patchRounds,
+  type ConversationPatch,
+  type Removal,
+} from './conversation-patches';
 import type { ConversationRecord, UpsertOutcome } from './conversation-records';
 import { Conversation } from './conversation.entity';
 import {
@@ -11,7 +23,7 @@ import {
 } from './read-queries';
 import { selectListFor } from './select-list';
 
-const CONVERSATION_COLUMNS: Record<keyof ConversationRecord, string> = {
+export const CONVERSATION_COLUMNS: Record<keyof ConversationRecord, string> = {
   session_id: 'text',
   website_id: 'text',
   inbox_id: 'text',
@@ -70,7 +82,9 @@ export class ConversationsRepository {
     table: 'conversations',
     columns: CONVERSATION_COLUMNS,
     conflictColumns: ['session_id'],
+    eventColumns: [...CONVERSATION_EVENT_COLUMNS],
   });
+  private readonly patchStatements = new Map<string, string>();
   private readonly selectList: string;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
@@ -83,18 +97,74 @@ export class ConversationsRepository {
     return runUpsert(manager, this.upsertStatement, batch);
   }
 
-  /** Creates a placeholder for each conversation not stored yet; never changes a stored one. */
-  async ensureExist(stubs: ConversationStub[], manager: EntityManager = this.dataSource.manager) {
-    if (stubs.length === 0) return;
+  /**
+   * Creates a placeholder for each conversation not stored yet; never changes a stored one.
+   * Answers the session ids it created.
+   */
+  async ensureExist(
+    stubs: ConversationStub[],
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<string[]> {
+    if (stubs.length === 0) return [];
     const unique = [...new Map(stubs.map((stub) => [stub.session_id, stub])).values()];
-    await manager.query(
+    const created: { session_id: string }[] = await manager.query(
       `INSERT INTO conversations (session_id, website_id, sync_source, observed_at)
        SELECT session_id, website_id, sync_source, $2::timestamptz
        FROM jsonb_to_recordset($1::jsonb) AS r(session_id text, website_id text, sync_source text)
        ORDER BY session_id
-       ON CONFLICT (session_id) DO NOTHING`,
+       ON CONFLICT (session_id) DO NOTHING
+       RETURNING session_id`,
       [JSON.stringify(unique), STUB_OBSERVED_AT],
     );
+    return created.map((row) => row.session_id);
+  }
+
+  /** Applies event changes field by field; the conversations must exist (see ensureExist). */
+  async applyPatches(manager: EntityManager, patches: ConversationPatch[]) {
+    for (const round of patchRounds(patches, (patch) => patch.session_id)) {
+      for (const group of groupByColumns(round)) {
+        const rows = group.map(({ session_id, observed_at, sync_source, columns }) => ({
+          session_id,
+          observed_at,
+          sync_source,
+          ...columns,
+        }));
+        await manager.query(this.patchStatement(Object.keys(group[0].columns)), [
+          JSON.stringify(rows),
+        ]);
+      }
+    }
+  }
+
+  /** Crisp removed these conversations: hide them and their messages (soft delete). */
+  async markRemoved(manager: EntityManager, removals: Removal[]) {
+    if (removals.length === 0) return;
+    for (const table of ['conversations', 'conversation_messages']) {
+      await manager.query(
+        `UPDATE ${table} t SET deleted_at = r.observed_at, sync_source = r.sync_source,
+           synced_at = now(), updated_at = now()
+         FROM jsonb_to_recordset($1::jsonb) AS r(session_id text, observed_at timestamptz, sync_source text)
+         WHERE t.session_id = r.session_id AND t.deleted_at IS NULL`,
+        [JSON.stringify(removals)],
+      );
+    }
+  }
+
+  private patchStatement(columns: string[]): string {
+    const signature = [...columns].sort().join(',');
+    let statement = this.patchStatements.get(signature);
+    if (!statement) {
+      const types = Object.fromEntries(
+        columns.map((column) => [column, CONVERSATION_COLUMNS[column as keyof ConversationRecord]]),
+      );
+      statement = buildPatchStatement({
+        table: 'conversations',
+        keyColumns: { session_id: 'text' },
+        columns: types,
+      });
+      this.patchStatements.set(signature, statement);
+    }
+    return statement;
   }
 
   async findPage(query: ConversationPageQuery): Promise<Record<string, unknown>[]> {

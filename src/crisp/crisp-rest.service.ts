@@ -74,6 +74,24 @@ export class CrispRestService {
     );
   }
 
+  /** Conversations updated since `since`, most recently updated first (the catch-up's view). */
+  listConversationsUpdatedSince(
+    websiteId: string,
+    page: number,
+    since: Date,
+    meter?: RequestMeter,
+  ): Promise<Conversation[]> {
+    const options: BaseConversationsListOptions = {
+      per_page: CONVERSATIONS_PER_PAGE,
+      order_date_updated: 1,
+      include_empty: 1,
+      filter_date_start: since.toISOString(),
+    };
+    return this.call('GET /website/:website_id/conversations/:page', meter, (client) =>
+      client.website.listConversations(websiteId, page, options),
+    );
+  }
+
   getConversation(
     websiteId: string,
     sessionId: string,

@@ -4,6 +4,7 @@ import { BackfillJob } from '../backfill/backfill-job.entity';
 import { ConversationMessage } from '../conversations/conversation-message.entity';
 import { Conversation } from '../conversations/conversation.entity';
 import { CrispRequestBudget } from '../crisp/crisp-request-budget.entity';
+import { SyncState } from '../realtime/sync-state.entity';
 import type { DatabaseConnection } from './database-connection';
 import { MIGRATIONS } from './migrations';
 
@@ -13,6 +14,7 @@ export const ENTITIES = [
   CrispRequestBudget,
   BackfillJob,
   BackfillJobConversation,
+  SyncState,
 ];
 
 export interface TypeOrmTuning {

@@ -13,6 +13,7 @@ export function simulatorVariables(restUrl: string, overrides: Record<string, st
     CRISP_RETRY_BASE_MS: '5',
     CRISP_RETRY_MAX_MS: '50',
     BACKFILL_POLL_INTERVAL_MS: '0',
+    CRISP_RTM_ENABLED: 'false',
     ...overrides,
   };
 }
@@ -77,4 +78,87 @@ export function minimumBackfillCalls(truth: GroundTruth, websiteId: string): num
     calls += Math.ceil(truth.getMessages(websiteId, sessionId).length / 40);
   }
   return calls;
+}
+
+/** Polls `check` until it stops throwing (or the time is up, then throws its last error). */
+export async function eventually<T>(
+  check: () => Promise<T> | T,
+  timeoutMs = 20_000,
+  everyMs = 50,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, everyMs));
+    }
+  }
+}
+
+/** Conversation fields events change, as the mirror holds them and as the truth says, per session. */
+export async function conversationFieldsDiffer(
+  dataSource: DataSource,
+  truth: GroundTruth,
+  websiteId: string,
+): Promise<string[]> {
+  const rows: Record<string, unknown>[] = await dataSource.query(
+    `SELECT session_id, state, is_blocked, meta_email, meta_nickname, meta_phone, meta_subject,
+       meta_segments, meta_data, inbox_id, availability, deleted_at IS NOT NULL AS deleted
+     FROM conversations WHERE website_id = $1`,
+    [websiteId],
+  );
+  const stored = new Map(rows.map((row) => [row.session_id as string, row]));
+  const differences: string[] = [];
+  for (const record of truth.getWebsite(websiteId)!.conversations.values()) {
+    const expected = truth.getConversation(websiteId, record.session_id)!;
+    const row = stored.get(record.session_id);
+    const actual = row && {
+      state: row.state,
+      is_blocked: row.is_blocked,
+      email: row.meta_email,
+      nickname: row.meta_nickname,
+      phone: row.meta_phone,
+      subject: row.meta_subject,
+      segments: row.meta_segments,
+      data: row.meta_data,
+      inbox: row.inbox_id ?? undefined,
+      availability: row.availability,
+      deleted: row.deleted,
+    };
+    const wanted = {
+      state: expected.state,
+      is_blocked: expected.is_blocked,
+      email: expected.meta.email,
+      nickname: expected.meta.nickname,
+      phone: expected.meta.phone,
+      subject: expected.meta.subject,
+      segments: expected.meta.segments,
+      data: expected.meta.data,
+      inbox: expected.inbox_id,
+      availability: expected.availability,
+      deleted: false,
+    };
+    if (canonical(actual) !== canonical(wanted)) {
+      differences.push(`${record.session_id}: ${canonical(actual)} ≠ ${canonical(wanted)}`);
+    }
+  }
+  for (const removed of truth.deletedConversations) {
+    if (removed.website_id === websiteId && stored.get(removed.session_id)?.deleted !== true) {
+      differences.push(`${removed.session_id}: removed in Crisp, not in the mirror`);
+    }
+  }
+  return differences;
+}
+
+/** JSON with object keys sorted (PostgreSQL's jsonb does not keep key order). */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    inner && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(
+          Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)),
+        )
+      : inner,
+  );
 }

@@ -22,7 +22,9 @@ export async function createTestApp(
   const moduleRef = await Test.createTestingModule({
     imports: [AppModule.register(config, connection)],
   }).compile();
-  const app = configureHttpApp(moduleRef.createNestApplication({ logger: ['error', 'warn'] }));
+  const app = configureHttpApp(
+    moduleRef.createNestApplication({ logger: ['error', 'warn'], rawBody: true }),
+  );
   await app.init();
   return app;
 }

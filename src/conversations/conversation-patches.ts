@@ -1,0 +1,92 @@
+import type { ConversationRecord, MessageRecord } from './conversation-records';
+import type { SyncSource } from './sync-source';
+
+/** Conversation columns that events change one at a time (session:set_* and friends). */
+export const CONVERSATION_EVENT_COLUMNS = [
+  'state',
+  'status',
+  'is_blocked',
+  'is_verified',
+  'verifications',
+  'availability',
+  'inbox_id',
+  'assigned_user_id',
+  'participants',
+  'mentions',
+  'meta_nickname',
+  'meta_email',
+  'meta_phone',
+  'meta_avatar',
+  'meta_subject',
+  'meta_origin',
+  'meta_address',
+  'meta_ip',
+  'meta_segments',
+  'meta_data',
+  'meta_device',
+  'meta_connection',
+] as const satisfies readonly (keyof ConversationRecord)[];
+
+/** Message columns that events change after the message was sent (edits, read receipts). */
+export const MESSAGE_EVENT_COLUMNS = [
+  'content',
+  'edited',
+  'read',
+  'delivered',
+] as const satisfies readonly (keyof MessageRecord)[];
+
+export type ConversationEventColumn = (typeof CONVERSATION_EVENT_COLUMNS)[number];
+export type MessageEventColumn = (typeof MESSAGE_EVENT_COLUMNS)[number];
+
+interface PatchBase {
+  session_id: string;
+  website_id: string;
+  /** When the change happened (or was received): it wins over anything older, field by field. */
+  observed_at: string;
+  sync_source: SyncSource;
+}
+
+export interface ConversationPatch extends PatchBase {
+  columns: Partial<Pick<ConversationRecord, ConversationEventColumn>>;
+}
+
+export interface MessagePatch extends PatchBase {
+  fingerprint: number;
+  columns: Partial<Pick<MessageRecord, MessageEventColumn>>;
+}
+
+export interface Removal {
+  session_id: string;
+  website_id: string;
+  fingerprint?: number;
+  observed_at: string;
+  sync_source: SyncSource;
+}
+
+/**
+ * Postgres applies at most one change to a row per UPDATE, so patches are split into rounds in
+ * which every key appears once, in arrival order; and into groups that set the same columns.
+ */
+export function patchRounds<T extends { columns: object }>(
+  patches: T[],
+  keyOf: (patch: T) => string,
+): T[][] {
+  const rounds: T[][] = [];
+  const seen = new Map<string, number>();
+  for (const patch of patches) {
+    const signature = `${Object.keys(patch.columns).sort().join(',')}|${keyOf(patch)}`;
+    const round = seen.get(signature) ?? 0;
+    seen.set(signature, round + 1);
+    (rounds[round] ??= []).push(patch);
+  }
+  return rounds;
+}
+
+export function groupByColumns<T extends { columns: object }>(patches: T[]): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const patch of patches) {
+    const signature = Object.keys(patch.columns).sort().join(',');
+    groups.set(signature, [...(groups.get(signature) ?? []), patch]);
+  }
+  return [...groups.values()];
+}

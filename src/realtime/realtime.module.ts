@@ -1,0 +1,27 @@
+import { Module } from '@nestjs/common';
+import { BackfillModule } from '../backfill/backfill.module';
+import { ConversationsModule } from '../conversations/conversations.module';
+import { CrispModule } from '../crisp/crisp.module';
+import { ConversationMetadataService } from './conversation-metadata.service';
+import { CrispEventIngestService } from './crisp-event-ingest.service';
+import { MirrorWriterService } from './mirror-writer.service';
+import { ReconcilerService } from './reconciler.service';
+import { RtmListenerService } from './rtm-listener.service';
+import { SyncStateRepository } from './sync-state.repository';
+import { WebhooksController } from './webhooks.controller';
+
+/** Keeps the mirror current: RTM events, signed Web Hooks, and the catch-up reconciler. */
+@Module({
+  imports: [ConversationsModule, CrispModule, BackfillModule],
+  controllers: [WebhooksController],
+  providers: [
+    MirrorWriterService,
+    CrispEventIngestService,
+    ConversationMetadataService,
+    RtmListenerService,
+    ReconcilerService,
+    SyncStateRepository,
+  ],
+  exports: [RtmListenerService, ReconcilerService, MirrorWriterService],
+})
+export class RealtimeModule {}

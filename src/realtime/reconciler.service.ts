@@ -1,0 +1,149 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { ConversationSyncService } from '../backfill/conversation-sync.service';
+import { WebsiteLockService } from '../backfill/website-lock.service';
+import { AppConfig } from '../config/app-config';
+import { ConversationsRepository } from '../conversations/conversations.repository';
+import { conversationRecordFromCrisp } from '../conversations/crisp-record.mapper';
+import { CONVERSATIONS_PER_PAGE, CrispRestService } from '../crisp/crisp-rest.service';
+import { MirrorWriterService } from './mirror-writer.service';
+import { RtmListenerService } from './rtm-listener.service';
+import { SyncStateRepository } from './sync-state.repository';
+
+export interface ReconcileOutcome {
+  websites: number;
+  conversations: number;
+  messages: number;
+}
+
+const watermarkKey = (websiteId: string) => `reconcile.watermark:${websiteId}`;
+
+/**
+ * RTM does not replay what it missed. After every (re)connect, at start-up and on a schedule,
+ * this lists each website's conversations updated since the watermark minus a lookback, stores
+ * them, and re-reads their messages back to the start of that window. The watermark (persisted)
+ * becomes the time the run started, so consecutive windows overlap and nothing falls between.
+ */
+@Injectable()
+export class ReconcilerService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(ReconcilerService.name);
+  private running: Promise<ReconcileOutcome> | null = null;
+  private again = false;
+  private timer?: NodeJS.Timeout;
+  private knownWebsites: string[] | null = null;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly crisp: CrispRestService,
+    private readonly conversations: ConversationsRepository,
+    private readonly conversationSync: ConversationSyncService,
+    private readonly locks: WebsiteLockService,
+    private readonly state: SyncStateRepository,
+    private readonly writer: MirrorWriterService,
+    rtm: RtmListenerService,
+  ) {
+    rtm.onConnected(() => void this.reconcile('RTM (re)connected'));
+  }
+
+  onApplicationBootstrap() {
+    const { reconcileIntervalMs, rtmEnabled } = this.config.realtime;
+    if (!rtmEnabled) return;
+    if (reconcileIntervalMs > 0) {
+      this.timer = setInterval(() => void this.reconcile('schedule'), reconcileIntervalMs);
+    }
+  }
+
+  onApplicationShutdown() {
+    clearInterval(this.timer);
+  }
+
+  /** Runs a catch-up now (or right after the one under way); never rejects. */
+  reconcile(reason: string): Promise<ReconcileOutcome> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    const run = this.runAll(reason)
+      .catch((error: unknown) => {
+        this.logger.warn(`Catch-up (${reason}) failed: ${String(error)}`);
+        return { websites: 0, conversations: 0, messages: 0 };
+      })
+      .finally(() => {
+        this.running = null;
+        if (this.again) {
+          this.again = false;
+          void this.reconcile('requested during the previous run');
+        }
+      });
+    this.running = run;
+    return run;
+  }
+
+  async watermark(websiteId: string): Promise<Date | null> {
+    const value = await this.state.get<string>(watermarkKey(websiteId));
+    return value ? new Date(value) : null;
+  }
+
+  private async runAll(reason: string): Promise<ReconcileOutcome> {
+    const outcome = { websites: 0, conversations: 0, messages: 0 };
+    for (const websiteId of await this.websites()) {
+      const lock = await this.locks.tryAcquire('reconcile', websiteId);
+      if (!lock) continue;
+      try {
+        const done = await this.reconcileWebsite(websiteId);
+        outcome.websites += 1;
+        outcome.conversations += done.conversations;
+        outcome.messages += done.messages;
+      } finally {
+        await lock.release();
+      }
+    }
+    this.logger.log(
+      `Catch-up (${reason}): ${outcome.conversations} conversations, ${outcome.messages} messages re-read`,
+    );
+    return outcome;
+  }
+
+  private async reconcileWebsite(websiteId: string) {
+    const startedAt = new Date();
+    const previous = (await this.watermark(websiteId)) ?? startedAt;
+    const since = new Date(previous.getTime() - this.config.realtime.reconcileLookbackMs);
+    let conversations = 0;
+    let messages = 0;
+    for (let page = 1; ; page += 1) {
+      const listed = await this.crisp.listConversationsUpdatedSince(websiteId, page, since);
+      const observedAt = new Date();
+      await this.conversations.upsert(
+        listed.map((item) => conversationRecordFromCrisp(item, observedAt, 'reconcile')),
+      );
+      for (const conversation of listed) {
+        const synced = await this.conversationSync.syncAllMessages(
+          websiteId,
+          conversation.session_id,
+          since.getTime(),
+          'reconcile',
+        );
+        messages += synced.stored;
+      }
+      conversations += listed.length;
+      if (listed.length < CONVERSATIONS_PER_PAGE) break;
+    }
+    await this.state.set(watermarkKey(websiteId), startedAt.toISOString());
+    if (this.writer.gapSince && this.writer.gapSince < startedAt) this.writer.gapSince = null;
+    return { conversations, messages };
+  }
+
+  private async websites(): Promise<string[]> {
+    if (this.config.realtime.websiteIds) return this.config.realtime.websiteIds;
+    if (this.knownWebsites) return this.knownWebsites;
+    const websites: string[] = [];
+    for (let page = 1; ; page += 1) {
+      const batch = await this.crisp.listPluginWebsites(page);
+      websites.push(
+        ...batch.flatMap((website) => (website.website_id ? [website.website_id] : [])),
+      );
+      if (batch.length === 0) break;
+    }
+    this.knownWebsites = websites;
+    return websites;
+  }
+}

@@ -1,0 +1,25 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+/** Named values the sync keeps across restarts (`sync_state`). */
+@Injectable()
+export class SyncStateRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async get<T>(key: string): Promise<T | null> {
+    const rows: { value: T }[] = await this.dataSource.query(
+      'SELECT value FROM sync_state WHERE key = $1',
+      [key],
+    );
+    return rows[0]?.value ?? null;
+  }
+
+  async set(key: string, value: unknown) {
+    await this.dataSource.query(
+      `INSERT INTO sync_state (key, value, updated_at) VALUES ($1, $2::jsonb, now())
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = now()`,
+      [key, JSON.stringify(value)],
+    );
+  }
+}

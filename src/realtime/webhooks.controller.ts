@@ -1,0 +1,91 @@
+import {
+  BadRequestException,
+  Controller,
+  Headers,
+  HttpCode,
+  HttpStatus,
+  Post,
+  Req,
+  ServiceUnavailableException,
+  UnauthorizedException,
+  type RawBodyRequest,
+} from '@nestjs/common';
+import type { Request } from 'express';
+import { AppConfig } from '../config/app-config';
+import type { ApiResponse } from '../common/api-response';
+import { CrispEventIngestService } from './crisp-event-ingest.service';
+import { isHandledEvent, type CrispEvent } from './crisp-events';
+import { verifyWebhookSignature } from './webhook-signature';
+
+interface HookBody {
+  website_id?: unknown;
+  event?: unknown;
+  data?: unknown;
+  timestamp?: unknown;
+}
+
+/**
+ * Crisp Plugin Hooks, the second door: signed events go down the same line as RTM's, so an event
+ * arriving by both is stored once. The answer comes after the commit: a failure makes Crisp retry.
+ */
+@Controller('crisp/webhooks')
+export class WebhooksController {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly ingest: CrispEventIngestService,
+  ) {}
+
+  @Post()
+  @HttpCode(HttpStatus.OK)
+  async receive(
+    @Req() request: RawBodyRequest<Request>,
+    @Headers('x-crisp-request-timestamp') timestamp: string | undefined,
+    @Headers('x-crisp-signature') signature: string | undefined,
+  ): Promise<ApiResponse<null>> {
+    const { webhookSecret, webhookMaxAgeMs } = this.config.realtime;
+    if (!webhookSecret)
+      throw new UnauthorizedException('Web Hooks are not configured (CRISP_WEBHOOK_SECRET)');
+    const verdict = verifyWebhookSignature({
+      secret: webhookSecret,
+      rawBody: request.rawBody ?? Buffer.alloc(0),
+      timestamp,
+      signature,
+      maxAgeMs: webhookMaxAgeMs,
+    });
+    if (verdict !== 'valid') throw new UnauthorizedException(`Web Hook signature ${verdict}`);
+    const event = toEvent(request.body as HookBody);
+    if (!event) return { code: HttpStatus.OK, message: 'Event ignored', data: null };
+    try {
+      await this.ingest.ingest(event);
+    } catch {
+      throw new ServiceUnavailableException('Event not stored yet; retry later');
+    }
+    return { code: HttpStatus.OK, message: 'Event stored', data: null };
+  }
+}
+
+function toEvent(body: HookBody | undefined): CrispEvent | null {
+  if (
+    !body ||
+    typeof body.event !== 'string' ||
+    typeof body.data !== 'object' ||
+    body.data === null
+  ) {
+    throw new BadRequestException('Web Hook body must be {website_id, event, data, timestamp}');
+  }
+  if (!isHandledEvent(body.event)) return null;
+  const data = body.data as { website_id?: unknown; session_id?: unknown };
+  if (
+    typeof data.session_id !== 'string' ||
+    typeof (data.website_id ?? body.website_id) !== 'string'
+  ) {
+    throw new BadRequestException('Web Hook data must name website_id and session_id');
+  }
+  const sent = typeof body.timestamp === 'number' ? body.timestamp : Date.now();
+  return {
+    name: body.event,
+    payload: { ...data, website_id: data.website_id ?? body.website_id },
+    at: new Date(sent < 1e12 ? sent * 1000 : sent),
+    door: 'webhook',
+  } as CrispEvent;
+}
