@@ -15,6 +15,9 @@ export interface ReconcileOutcome {
   messages: number;
 }
 
+const RETRY_BASE_MS = 1_000;
+const RETRY_MAX_MS = 60_000;
+
 const watermarkKey = (websiteId: string) => `reconcile.watermark:${websiteId}`;
 
 /**
@@ -30,6 +33,8 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
   private again = false;
   private timer?: NodeJS.Timeout;
   private knownWebsites: string[] | null = null;
+  private failures = 0;
+  private retryTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly config: AppConfig,
@@ -54,6 +59,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
 
   onApplicationShutdown() {
     clearInterval(this.timer);
+    clearTimeout(this.retryTimer);
   }
 
   /** Runs a catch-up now (or right after the one under way); never rejects. */
@@ -63,8 +69,19 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
       return this.running;
     }
     const run = this.runAll(reason)
+      .then((outcome) => {
+        this.failures = 0;
+        return outcome;
+      })
       .catch((error: unknown) => {
-        this.logger.warn(`Catch-up (${reason}) failed: ${String(error)}`);
+        // A failed catch-up leaves a gap: try again soon, whatever the schedule says.
+        const retryIn = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** this.failures);
+        this.failures += 1;
+        this.logger.warn(
+          `Catch-up (${reason}) failed: ${String(error)}; retrying in ${retryIn} ms`,
+        );
+        clearTimeout(this.retryTimer);
+        this.retryTimer = setTimeout(() => void this.reconcile(`retry after: ${reason}`), retryIn);
         return { websites: 0, conversations: 0, messages: 0 };
       })
       .finally(() => {
