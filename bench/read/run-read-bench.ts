@@ -6,7 +6,8 @@ import {
   toPgClientConfig,
   type DatabaseConnection,
 } from '../../src/database/database-connection';
-import { freePort, openBenchDatabase } from '../support/bench-database';
+import { freePort } from '../../test/support/test-database-server';
+import { openBenchDatabase } from '../support/bench-database';
 import { generateLoad, type LoadResult } from '../support/load-generator';
 
 /**

@@ -1,5 +1,4 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -7,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { toPgClientConfig, type DatabaseConnection } from '../../src/database/database-connection';
 import { EmbeddedPostgresServer } from '../../src/database/embedded-postgres.server';
 import { typeOrmOptions } from '../../src/database/typeorm-options';
+import { freePort } from '../../test/support/test-database-server';
 
 export interface BenchDatabase {
   connection: DatabaseConnection;
@@ -50,15 +50,4 @@ export async function openBenchDatabase(name: string): Promise<BenchDatabase> {
   await dataSource.runMigrations();
   await dataSource.destroy();
   return { connection, close: stopServer };
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }

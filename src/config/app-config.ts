@@ -1,15 +1,10 @@
 import { resolve } from 'node:path';
+import type { DatabaseConnection } from '../database/database-connection';
 import type { CrispTier, EnvironmentVariables, NodeEnvironment } from './environment-variables';
 
-export interface ExternalDatabaseSettings {
+/** A configured PostgreSQL (`DATABASE_URL` or `DB_*`). */
+export interface ExternalDatabaseSettings extends DatabaseConnection {
   kind: 'external';
-  url?: string;
-  host?: string;
-  port: number;
-  username?: string;
-  password?: string;
-  database?: string;
-  ssl: false | { rejectUnauthorized: boolean };
 }
 
 export interface EmbeddedDatabaseSettings {

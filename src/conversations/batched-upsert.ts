@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { UpsertOutcome } from './conversation-records';
+import { groupByColumns, patchRounds } from './conversation-patches';
 
 export interface UpsertTable {
   table: string;
@@ -114,4 +115,57 @@ export function buildPatchStatement({ table, keyColumns, columns }: PatchTable):
     SET ${[...sets, `field_observed_at = t.field_observed_at || jsonb_build_object(${times})`, 'sync_source = p.sync_source', 'synced_at = now()', 'updated_at = now()'].join(', ')}
     FROM jsonb_to_recordset($1::jsonb) AS p(${shape})
     WHERE ${keys.map((key) => `t.${quote(key)} = p.${quote(key)}`).join(' AND ')}`;
+}
+
+interface Patch {
+  observed_at: string;
+  sync_source: string;
+  columns: object;
+}
+
+/**
+ * Applies batches of patches to one table: one statement per set of columns and per round of
+ * distinct keys (see `patchRounds`), each built once and kept.
+ */
+export class PatchApplier<P extends Patch> {
+  private readonly statements = new Map<string, string>();
+
+  constructor(
+    private readonly table: string,
+    private readonly keyColumns: Record<string, string>,
+    private readonly columnTypes: Record<string, string>,
+    private readonly keyOf: (patch: P) => Record<string, unknown>,
+  ) {}
+
+  async apply(manager: EntityManager, patches: P[]) {
+    const rounds = patchRounds(patches, (patch) => JSON.stringify(this.keyOf(patch)));
+    for (const round of rounds) {
+      for (const group of groupByColumns(round)) {
+        const rows = group.map((patch) => ({
+          ...this.keyOf(patch),
+          observed_at: patch.observed_at,
+          sync_source: patch.sync_source,
+          ...patch.columns,
+        }));
+        await manager.query(this.statementFor(Object.keys(group[0].columns)), [
+          JSON.stringify(rows),
+        ]);
+      }
+    }
+  }
+
+  private statementFor(columns: string[]): string {
+    const signature = [...columns].sort().join(',');
+    let statement = this.statements.get(signature);
+    if (!statement) {
+      const types = Object.fromEntries(columns.map((column) => [column, this.columnTypes[column]]));
+      statement = buildPatchStatement({
+        table: this.table,
+        keyColumns: this.keyColumns,
+        columns: types,
+      });
+      this.statements.set(signature, statement);
+    }
+    return statement;
+  }
 }

@@ -1,19 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import {
-  buildPatchStatement,
-  buildUpsertStatement,
-  newestPerKey,
-  runUpsert,
-} from './batched-upsert';
-import {
-  groupByColumns,
-  MESSAGE_EVENT_COLUMNS,
-  patchRounds,
-  type MessagePatch,
-  type Removal,
-} from './conversation-patches';
+import { buildUpsertStatement, newestPerKey, PatchApplier, runUpsert } from './batched-upsert';
+import { MESSAGE_EVENT_COLUMNS, type MessagePatch, type Removal } from './conversation-patches';
 import type { MessageRecord, UpsertOutcome } from './conversation-records';
 import { ConversationMessage } from './conversation-message.entity';
 import { ConversationsRepository } from './conversations.repository';
@@ -50,7 +39,12 @@ export class ConversationMessagesRepository {
     conflictColumns: ['session_id', 'fingerprint'],
     eventColumns: [...MESSAGE_EVENT_COLUMNS],
   });
-  private readonly patchStatements = new Map<string, string>();
+  private readonly patches = new PatchApplier<MessagePatch>(
+    'conversation_messages',
+    { session_id: 'text', fingerprint: 'bigint' },
+    MESSAGE_COLUMNS,
+    (patch) => ({ session_id: patch.session_id, fingerprint: patch.fingerprint }),
+  );
   private readonly selectList: string;
 
   constructor(
@@ -114,24 +108,8 @@ export class ConversationMessagesRepository {
   }
 
   /** Applies event changes (edits, receipts) field by field; see ensurePlaceholders. */
-  async applyPatches(manager: EntityManager, patches: MessagePatch[]) {
-    const keyOf = (patch: MessagePatch) => `${patch.session_id}/${patch.fingerprint}`;
-    for (const round of patchRounds(patches, keyOf)) {
-      for (const group of groupByColumns(round)) {
-        const rows = group.map(
-          ({ session_id, fingerprint, observed_at, sync_source, columns }) => ({
-            session_id,
-            fingerprint,
-            observed_at,
-            sync_source,
-            ...columns,
-          }),
-        );
-        await manager.query(this.patchStatement(Object.keys(group[0].columns)), [
-          JSON.stringify(rows),
-        ]);
-      }
-    }
+  applyPatches(manager: EntityManager, patches: MessagePatch[]) {
+    return this.patches.apply(manager, patches);
   }
 
   /** Crisp removed these messages: hide them (soft delete); nothing is erased. */
@@ -145,23 +123,6 @@ export class ConversationMessagesRepository {
        WHERE t.session_id = r.session_id AND t.fingerprint = r.fingerprint AND t.deleted_at IS NULL`,
       [JSON.stringify(removals)],
     );
-  }
-
-  private patchStatement(columns: string[]): string {
-    const signature = [...columns].sort().join(',');
-    let statement = this.patchStatements.get(signature);
-    if (!statement) {
-      const types = Object.fromEntries(
-        columns.map((column) => [column, MESSAGE_COLUMNS[column as keyof MessageRecord]]),
-      );
-      statement = buildPatchStatement({
-        table: 'conversation_messages',
-        keyColumns: { session_id: 'text', fingerprint: 'bigint' },
-        columns: types,
-      });
-      this.patchStatements.set(signature, statement);
-    }
-    return statement;
   }
 
   /** The newest stored message time of a conversation (ms), to stop paging back at it. */

@@ -1,16 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import {
-  buildPatchStatement,
-  buildUpsertStatement,
-  newestPerKey,
-  runUpsert,
-} from './batched-upsert';
+import { buildUpsertStatement, newestPerKey, PatchApplier, runUpsert } from './batched-upsert';
 import {
   CONVERSATION_EVENT_COLUMNS,
-  groupByColumns,
-  patchRounds,
   type ConversationPatch,
   type Removal,
 } from './conversation-patches';
@@ -84,7 +77,12 @@ export class ConversationsRepository {
     conflictColumns: ['session_id'],
     eventColumns: [...CONVERSATION_EVENT_COLUMNS],
   });
-  private readonly patchStatements = new Map<string, string>();
+  private readonly patches = new PatchApplier<ConversationPatch>(
+    'conversations',
+    { session_id: 'text' },
+    CONVERSATION_COLUMNS,
+    (patch) => ({ session_id: patch.session_id }),
+  );
   private readonly selectList: string;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
@@ -120,20 +118,8 @@ export class ConversationsRepository {
   }
 
   /** Applies event changes field by field; the conversations must exist (see ensureExist). */
-  async applyPatches(manager: EntityManager, patches: ConversationPatch[]) {
-    for (const round of patchRounds(patches, (patch) => patch.session_id)) {
-      for (const group of groupByColumns(round)) {
-        const rows = group.map(({ session_id, observed_at, sync_source, columns }) => ({
-          session_id,
-          observed_at,
-          sync_source,
-          ...columns,
-        }));
-        await manager.query(this.patchStatement(Object.keys(group[0].columns)), [
-          JSON.stringify(rows),
-        ]);
-      }
-    }
+  applyPatches(manager: EntityManager, patches: ConversationPatch[]) {
+    return this.patches.apply(manager, patches);
   }
 
   /** Crisp removed these conversations: hide them and their messages (soft delete). */
@@ -148,23 +134,6 @@ export class ConversationsRepository {
         [JSON.stringify(removals)],
       );
     }
-  }
-
-  private patchStatement(columns: string[]): string {
-    const signature = [...columns].sort().join(',');
-    let statement = this.patchStatements.get(signature);
-    if (!statement) {
-      const types = Object.fromEntries(
-        columns.map((column) => [column, CONVERSATION_COLUMNS[column as keyof ConversationRecord]]),
-      );
-      statement = buildPatchStatement({
-        table: 'conversations',
-        keyColumns: { session_id: 'text' },
-        columns: types,
-      });
-      this.patchStatements.set(signature, statement);
-    }
-    return statement;
   }
 
   async findPage(query: ConversationPageQuery): Promise<Record<string, unknown>[]> {
