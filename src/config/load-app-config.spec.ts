@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigValidationError } from './environment-variables';
@@ -95,8 +95,12 @@ describe('loadAppConfig', () => {
     const folder = mkdtempSync(join(tmpdir(), 'crisp-env-'));
     const envFile = join(folder, '.env');
     writeFileSync(envFile, 'PORT=5000\nCRISP_TIER=website\n');
-    const config = loadAppConfig({ PORT: '6000' }, envFile);
-    expect(config.port).toBe(6000);
-    expect(config.crisp.tier).toBe('website');
+    try {
+      const config = loadAppConfig({ PORT: '6000' }, envFile);
+      expect(config.port).toBe(6000);
+      expect(config.crisp.tier).toBe('website');
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });
