@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../app.module';
-import { AppConfig } from '../config/app-config';
 import { loadAppConfig } from '../config/load-app-config';
 import { CrispRestService } from '../crisp/crisp-rest.service';
 import { openDatabaseServer } from '../database/database-server';
@@ -21,10 +20,11 @@ async function main(argv: string[]): Promise<number> {
     console.error(USAGE);
     return EXIT.usage;
   }
-  const loaded = loadAppConfig();
-  // This process runs only the jobs it is asked to; the service's poller would pick up others.
-  const config = Object.assign(Object.create(AppConfig.prototype) as AppConfig, loaded, {
-    backfillPollIntervalMs: 0,
+  // This process runs only the jobs it is asked to: no job polling, no RTM, no catch-up.
+  const config = loadAppConfig(undefined, undefined, {
+    BACKFILL_POLL_INTERVAL_MS: '0',
+    CRISP_RTM_ENABLED: 'false',
+    RECONCILE_INTERVAL_MS: '0',
   });
   const database = await openDatabaseServer(config);
   const app = await NestFactory.createApplicationContext(

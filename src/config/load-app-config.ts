@@ -6,12 +6,16 @@ import { validateEnvironment } from './environment-variables';
 
 /**
  * The one place that reads process.env. A `.env` file in the working directory fills in
- * what the real environment leaves unset; the real environment always wins.
+ * what the real environment leaves unset; the real environment always wins, and `overrides`
+ * (what a tool such as the backfill CLI imposes) win over both.
  */
 export function loadAppConfig(
   environment: Record<string, string | undefined> = process.env,
   envFile = resolve(process.cwd(), '.env'),
+  overrides: Record<string, string> = {},
 ): AppConfig {
   const fromFile = existsSync(envFile) ? parseEnv(readFileSync(envFile, 'utf8')) : {};
-  return AppConfig.fromEnvironment(validateEnvironment({ ...fromFile, ...environment }));
+  return AppConfig.fromEnvironment(
+    validateEnvironment({ ...fromFile, ...environment, ...overrides }),
+  );
 }
