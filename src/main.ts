@@ -1,15 +1,10 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { AppModule } from './app.module';
 import { ConfigValidationError } from './config/environment-variables';
 import { loadAppConfig } from './config/load-app-config';
 import { describeConnection } from './database/database-connection';
 import { openDatabaseServer } from './database/database-server';
-import { configureHttpApp } from './http-app';
-
-const REQUEST_BODY_LIMIT = '1mb';
+import { createHttpApp } from './http-app';
 
 async function bootstrap() {
   const logger = new Logger('Bootstrap');
@@ -20,12 +15,7 @@ async function bootstrap() {
       `Embedded PostgreSQL is running; connect with: psql ${describeConnection(database.connection)}`,
     );
   }
-  const app = await NestFactory.create<NestExpressApplication>(
-    AppModule.register(config, database.connection),
-    { bodyParser: false, rawBody: true },
-  );
-  app.useBodyParser('json', { limit: REQUEST_BODY_LIMIT });
-  configureHttpApp(app);
+  const app = await createHttpApp(config, database.connection);
   logger.log('Database connection successfully connected');
   await app.listen(config.port);
   logger.log(`Server is running on port ${config.port}`);

@@ -22,6 +22,6 @@ import { WebhooksController } from './webhooks.controller';
     ReconcilerService,
     SyncStateRepository,
   ],
-  exports: [RtmListenerService, ReconcilerService, MirrorWriterService],
+  exports: [RtmListenerService, ReconcilerService, MirrorWriterService, CrispEventIngestService],
 })
 export class RealtimeModule {}
