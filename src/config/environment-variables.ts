@@ -228,7 +228,7 @@ export class EnvironmentVariables {
   @Transform(toInteger)
   @IsInt()
   @Min(1)
-  MIRROR_BATCH_SIZE = 500;
+  MIRROR_BATCH_SIZE = 2_000;
 
   @Transform(toInteger)
   @IsInt()

@@ -63,9 +63,17 @@ export class ConversationMessagesRepository {
     return this.dataSource.transaction((manager) => this.upsertWithin(manager, records));
   }
 
-  /** The same, inside a caller's transaction (to commit messages and a checkpoint together). */
-  async upsertWithin(manager: EntityManager, records: MessageRecord[]): Promise<UpsertOutcome> {
+  /**
+   * The same, inside a caller's transaction (to commit messages and a checkpoint together);
+   * `conversationsEnsured` when the caller has already created their conversations.
+   */
+  async upsertWithin(
+    manager: EntityManager,
+    records: MessageRecord[],
+    conversationsEnsured = false,
+  ): Promise<UpsertOutcome> {
     const batch = newestPerKey(records, (record) => `${record.session_id}/${record.fingerprint}`);
+    if (conversationsEnsured) return runUpsert(manager, this.upsertStatement, batch);
     const stubs = batch.map(({ session_id, website_id, sync_source }) => ({
       session_id,
       website_id,

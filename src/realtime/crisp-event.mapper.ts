@@ -53,7 +53,8 @@ export function mirrorChangesOf(event: CrispEvent): MirrorChange[] {
         new Date(message.timestamp),
         sync_source,
       );
-      return [conversation(), { kind: 'message', record }];
+      // The writer derives the conversation placeholder from the record: one queued change per event.
+      return [{ kind: 'message', record }];
     }
     case 'message:updated':
       return [

@@ -112,10 +112,17 @@ export class MirrorWriterService implements OnApplicationShutdown {
       changes.filter(
         (change): change is Extract<MirrorChange, { kind: K }> => change.kind === kind,
       );
-    const stubs = of('conversation').map((change) => change.stub);
-    const createdIds = new Set(await this.conversations.ensureExist(stubs, manager));
     const messages = of('message').map((change) => change.record);
-    if (messages.length > 0) await this.messages.upsertWithin(manager, messages);
+    const stubs = [
+      ...of('conversation').map((change) => change.stub),
+      ...messages.map(({ session_id, website_id, sync_source }) => ({
+        session_id,
+        website_id,
+        sync_source,
+      })),
+    ];
+    const createdIds = new Set(await this.conversations.ensureExist(stubs, manager));
+    if (messages.length > 0) await this.messages.upsertWithin(manager, messages, true);
     const messagePatches = of('message-patch').map((change) => change.patch);
     const messageRemovals = of('message-removed').map((change) => change.removal);
     await this.messages.ensurePlaceholders(manager, [...messagePatches, ...messageRemovals]);
