@@ -8,6 +8,7 @@ import { toEnvironmentVariables } from '../../src/database/database-connection';
 import { CrispSimulator, GroundTruth, messageCountPresets } from '../../tools/crisp-simulator';
 import {
   compareMirrorWithTruth,
+  PERFECT,
   minimumBackfillCalls,
   simulatorVariables,
 } from '../support/crisp-test-setup';
@@ -15,13 +16,6 @@ import { createTestApp, testConfig } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-databases';
 
 const ROOT = resolve(__dirname, '../..');
-const PERFECT = {
-  conversationsMissing: 0,
-  messagesMissing: 0,
-  messagesUnexpected: 0,
-  duplicates: 0,
-  contentMismatches: 0,
-};
 
 function addWebsite(truth: GroundTruth, conversations: number, month: number): string {
   const website = truth.addWebsite();

@@ -14,19 +14,12 @@ import {
 } from '../../tools/crisp-simulator';
 import {
   compareMirrorWithTruth,
+  PERFECT,
   minimumBackfillCalls,
   simulatorVariables,
 } from '../support/crisp-test-setup';
 import { createTestApp, testConfig } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-databases';
-
-const PERFECT = {
-  conversationsMissing: 0,
-  messagesMissing: 0,
-  messagesUnexpected: 0,
-  duplicates: 0,
-  contentMismatches: 0,
-};
 
 describe('backfill from the Crisp REST API (simulator + real PostgreSQL)', () => {
   let truth: GroundTruth;

@@ -10,6 +10,7 @@ import { RtmListenerService } from '../../src/realtime/rtm-listener.service';
 import { CrispSimulator, GroundTruth, signHook } from '../../tools/crisp-simulator';
 import {
   compareMirrorWithTruth,
+  PERFECT,
   conversationFieldsDiffer,
   eventually,
   simulatorVariables,
@@ -20,13 +21,6 @@ import { createTestDatabase, type TestDatabase } from '../support/test-databases
 jest.setTimeout(60_000);
 
 const SECRET = 'test-webhook-secret';
-const PERFECT = {
-  conversationsMissing: 0,
-  messagesMissing: 0,
-  messagesUnexpected: 0,
-  duplicates: 0,
-  contentMismatches: 0,
-};
 
 describe('real time: RTM, Web Hooks and the catch-up reconciler', () => {
   let truth: GroundTruth;

@@ -18,6 +18,15 @@ export function simulatorVariables(restUrl: string, overrides: Record<string, st
   };
 }
 
+/** A comparison with nothing missing, extra, doubled or different. */
+export const PERFECT = {
+  conversationsMissing: 0,
+  messagesMissing: 0,
+  messagesUnexpected: 0,
+  duplicates: 0,
+  contentMismatches: 0,
+};
+
 export interface MirrorComparison {
   conversationsExpected: number;
   conversationsMissing: number;
