@@ -10,7 +10,10 @@ import { CrispRestService } from '../../src/crisp/crisp-rest.service';
 import { ConversationMessage } from '../../src/conversations/conversation-message.entity';
 import { ConversationMessagesRepository } from '../../src/conversations/conversation-messages.repository';
 import { messageRecordsFromBatch } from '../../src/conversations/crisp-record.mapper';
-import type { DatabaseConnection } from '../../src/database/database-connection';
+import {
+  toEnvironmentVariables,
+  type DatabaseConnection,
+} from '../../src/database/database-connection';
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { DEFAULT_CREDENTIAL, GroundTruth } from '../../tools/crisp-simulator';
@@ -60,10 +63,7 @@ function asRestMessages(truth: GroundTruth, websiteId: string, sessionId: string
 async function openService(connection: DatabaseConnection, restUrl: string) {
   const variables: Record<string, string> = {
     NODE_ENV: 'production',
-    DB_HOST: connection.host ?? '127.0.0.1',
-    DB_PORT: String(connection.port),
-    DB_NAME: connection.database ?? 'postgres',
-    DB_USERNAME: connection.username ?? 'postgres',
+    ...toEnvironmentVariables(connection),
     DB_RUN_MIGRATIONS: 'false',
     DB_POOL_SIZE: String(CONCURRENCY + 4),
     CRISP_IDENTIFIER: DEFAULT_CREDENTIAL.identifier,

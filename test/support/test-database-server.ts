@@ -15,8 +15,9 @@ export interface TestDatabaseServer {
   stop(): Promise<void>;
 }
 
-export async function startTestDatabaseServer(): Promise<TestDatabaseServer> {
-  const url = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
+export async function startTestDatabaseServer(
+  url: string | null = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? null,
+): Promise<TestDatabaseServer> {
   if (url) return { admin: { url, port: 5432, ssl: false }, stop: () => Promise.resolve() };
   const folder = mkdtempSync(join(tmpdir(), 'crisp-test-pg-'));
   // Postgres runs as its own user when the tests run as root; it must reach its data folder.
