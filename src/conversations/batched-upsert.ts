@@ -7,13 +7,32 @@ export interface UpsertTable {
   /** Column name → SQL type, for every column a record may carry. */
   columns: Record<string, string>;
   conflictColumns: string[];
-  /** Columns that events also change alone: a snapshot older than such a change keeps it. */
+  /**
+   * Columns that events also change alone: a snapshot older than such a change keeps it. A
+   * `column.member` entry is a part of a jsonb column that events change alone.
+   */
   eventColumns?: string[];
 }
 
-/** When the stored value of `column` was observed: its own event time, else the row's snapshot. */
+/**
+ * When the stored value of `column` was observed: the newer of its own event time and the row's
+ * last snapshot (a snapshot that won wrote every field, so nothing older may undo it).
+ */
 export const fieldObservedAt = (row: string, column: string) =>
-  `coalesce((${row}.field_observed_at ->> '${column}')::timestamptz, ${row}.observed_at)`;
+  `greatest((${row}.field_observed_at ->> '${column}')::timestamptz, ${row}.observed_at)`;
+
+/** `meta_device.geolocation` → the jsonb column and the member of it that a patch replaces. */
+function memberOf(name: string): { column: string; member: string } | null {
+  const [column, member] = name.split('.');
+  return member ? { column, member } : null;
+}
+
+/** A whole-column write must be newer than the column and than every member changed alone. */
+function columnObservedAt(row: string, column: string, eventColumns: string[]): string {
+  const members = eventColumns.filter((name) => memberOf(name)?.column === column);
+  if (members.length === 0) return fieldObservedAt(row, column);
+  return `greatest(${[column, ...members].map((name) => fieldObservedAt(row, name)).join(', ')})`;
+}
 
 const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
 
@@ -36,7 +55,7 @@ export function buildUpsertStatement({
     .filter((name) => !conflictColumns.includes(name))
     .map((name) =>
       eventColumns.includes(name)
-        ? `${quote(name)} = CASE WHEN excluded.observed_at >= ${fieldObservedAt('t', name)}
+        ? `${quote(name)} = CASE WHEN excluded.observed_at >= ${columnObservedAt('t', name, eventColumns)}
              THEN excluded.${quote(name)} ELSE t.${quote(name)} END`
         : `${quote(name)} = excluded.${quote(name)}`,
     );
@@ -103,10 +122,16 @@ export function buildPatchStatement({ table, keyColumns, columns }: PatchTable):
     'sync_source text',
     ...names.map((name) => `${quote(name)} ${columns[name]}`),
   ].join(', ');
-  const sets = names.map(
-    (name) =>
-      `${quote(name)} = CASE WHEN p.observed_at >= ${fieldObservedAt('t', name)} THEN p.${quote(name)} ELSE t.${quote(name)} END`,
-  );
+  const sets = names.map((name) => {
+    const part = memberOf(name);
+    if (!part) {
+      return `${quote(name)} = CASE WHEN p.observed_at >= ${fieldObservedAt('t', name)} THEN p.${quote(name)} ELSE t.${quote(name)} END`;
+    }
+    const column = quote(part.column);
+    return `${column} = CASE WHEN p.observed_at >= greatest(${fieldObservedAt('t', part.column)}, ${fieldObservedAt('t', name)})
+      THEN coalesce(t.${column}, '{}'::jsonb) || jsonb_build_object('${part.member}', p.${quote(name)})
+      ELSE t.${column} END`;
+  });
   const times = names
     .map((name) => `'${name}', greatest(p.observed_at, ${fieldObservedAt('t', name)})`)
     .join(', ');

@@ -35,6 +35,24 @@ export const MESSAGE_EVENT_COLUMNS = [
   'delivered',
 ] as const satisfies readonly (keyof MessageRecord)[];
 
+/**
+ * Parts of `meta_device` that `session:sync:*` events replace one at a time. A patch names one as
+ * `meta_device.<member>`: it is merged into the stored object and ordered on its own.
+ */
+export const DEVICE_MEMBERS = [
+  'capabilities',
+  'geolocation',
+  'system',
+  'timezone',
+  'locales',
+] as const;
+
+export type DeviceMemberColumn = `meta_device.${(typeof DEVICE_MEMBERS)[number]}`;
+
+export const DEVICE_MEMBER_COLUMNS = DEVICE_MEMBERS.map(
+  (member): DeviceMemberColumn => `meta_device.${member}`,
+);
+
 export type ConversationEventColumn = (typeof CONVERSATION_EVENT_COLUMNS)[number];
 export type MessageEventColumn = (typeof MESSAGE_EVENT_COLUMNS)[number];
 
@@ -47,7 +65,8 @@ interface PatchBase {
 }
 
 export interface ConversationPatch extends PatchBase {
-  columns: Partial<Pick<ConversationRecord, ConversationEventColumn>>;
+  columns: Partial<Pick<ConversationRecord, ConversationEventColumn>> &
+    Partial<Record<DeviceMemberColumn, unknown>>;
 }
 
 export interface MessagePatch extends PatchBase {

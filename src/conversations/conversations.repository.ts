@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { buildUpsertStatement, newestPerKey, PatchApplier, runUpsert } from './batched-upsert';
 import {
   CONVERSATION_EVENT_COLUMNS,
+  DEVICE_MEMBER_COLUMNS,
   type ConversationPatch,
   type Removal,
 } from './conversation-patches';
@@ -60,6 +61,10 @@ export const CONVERSATION_COLUMNS: Record<keyof ConversationRecord, string> = {
   sync_source: 'text',
 };
 
+const PATCHED_DEVICE_MEMBER_TYPES = Object.fromEntries(
+  DEVICE_MEMBER_COLUMNS.map((column) => [column, 'jsonb']),
+);
+
 /** The minimum a message needs of its conversation before the conversation itself is read. */
 export type ConversationStub = Pick<
   ConversationRecord,
@@ -75,12 +80,12 @@ export class ConversationsRepository {
     table: 'conversations',
     columns: CONVERSATION_COLUMNS,
     conflictColumns: ['session_id'],
-    eventColumns: [...CONVERSATION_EVENT_COLUMNS],
+    eventColumns: [...CONVERSATION_EVENT_COLUMNS, ...DEVICE_MEMBER_COLUMNS],
   });
   private readonly patches = new PatchApplier<ConversationPatch>(
     'conversations',
     { session_id: 'text' },
-    CONVERSATION_COLUMNS,
+    { ...CONVERSATION_COLUMNS, ...PATCHED_DEVICE_MEMBER_TYPES },
     (patch) => ({ session_id: patch.session_id }),
   );
   private readonly selectList: string;

@@ -126,6 +126,29 @@ export function mirrorChangesOf(event: CrispEvent): MirrorChange[] {
         is_verified: event.payload.is_verified,
         verifications: event.payload.verifications ?? null,
       });
+    case 'session:sync:geolocation':
+      return patch({ 'meta_device.geolocation': event.payload.geolocation });
+    case 'session:sync:system':
+      return patch({ 'meta_device.system': event.payload.system });
+    case 'session:sync:timezone':
+      return patch({ 'meta_device.timezone': event.payload.timezone.offset });
+    case 'session:sync:locales':
+      return patch({ 'meta_device.locales': event.payload.locales.locales });
+    case 'session:sync:capabilities': {
+      const { capabilities } = event.payload;
+      return patch({
+        'meta_device.capabilities': Array.isArray(capabilities)
+          ? capabilities
+          : capabilities.capabilities,
+      });
+    }
+    case 'session:sync:network':
+      return patch({
+        meta_ip: event.payload.network.ip,
+        ...(event.payload.network.connection && {
+          meta_connection: event.payload.network.connection,
+        }),
+      });
     case 'session:removed':
       return [conversation(), { kind: 'conversation-removed', removal: base }];
   }

@@ -20,9 +20,22 @@ import type {
   EventsSessionSetSegments,
   EventsSessionSetState,
   EventsSessionSetSubject,
+  EventsSessionSyncGeolocation,
+  EventsSessionSyncLocales,
+  EventsSessionSyncNetwork,
+  EventsSessionSyncSystem,
+  EventsSessionSyncTimezone,
   EventsSessionUpdateAvailability,
   EventsSessionUpdateVerify,
 } from 'crisp-api';
+
+/**
+ * crisp-api types `capabilities` as a list; Crisp's Go client as `{capabilities: [...]}`
+ * (crisp-protocol.md §3, UNVERIFIED which is right): both are accepted.
+ */
+export interface EventsSessionSyncCapabilitiesEitherShape extends EventsSessionGeneric {
+  capabilities: string[] | { capabilities: string[] };
+}
 
 /** Every Crisp event that changes mirrored data, with its payload (crisp-protocol.md §3). */
 export interface CrispEventPayloads {
@@ -52,6 +65,12 @@ export interface CrispEventPayloads {
   'session:set_inbox': EventsSessionSetInbox;
   'session:update_availability': EventsSessionUpdateAvailability;
   'session:update_verify': EventsSessionUpdateVerify;
+  'session:sync:geolocation': EventsSessionSyncGeolocation;
+  'session:sync:system': EventsSessionSyncSystem;
+  'session:sync:network': EventsSessionSyncNetwork;
+  'session:sync:timezone': EventsSessionSyncTimezone;
+  'session:sync:locales': EventsSessionSyncLocales;
+  'session:sync:capabilities': EventsSessionSyncCapabilitiesEitherShape;
   'session:removed': EventsSessionGeneric;
 }
 
@@ -84,6 +103,12 @@ export const HANDLED_EVENTS = [
   'session:set_inbox',
   'session:update_availability',
   'session:update_verify',
+  'session:sync:geolocation',
+  'session:sync:system',
+  'session:sync:network',
+  'session:sync:timezone',
+  'session:sync:locales',
+  'session:sync:capabilities',
   'session:removed',
 ] as const satisfies readonly CrispEventName[];
 

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import type { ConversationPatch } from '../../src/conversations/conversation-patches';
 import type { ConversationMessagesRepository } from '../../src/conversations/conversation-messages.repository';
 import type { ConversationsRepository } from '../../src/conversations/conversations.repository';
 import { pendingSchemaChanges } from '../../src/database/migration-cli';
@@ -99,6 +100,68 @@ describe('the data layer on a real PostgreSQL', () => {
       `SELECT state FROM conversations WHERE session_id = 'session_order'`,
     );
     expect(rows).toEqual([{ state: 'state-4' }]);
+  });
+
+  it('merges device parts changed alone and orders each against snapshots and other events', async () => {
+    const at = (minute: number) => new Date(Date.UTC(2026, 0, 1, 0, minute)).toISOString();
+    const device = (city: string) => ({ geolocation: { city }, locales: ['en'], timezone: 0 });
+    const patch = (minute: number, columns: ConversationPatch['columns']): ConversationPatch => ({
+      session_id: 'session_device',
+      website_id: 'website-1',
+      observed_at: at(minute),
+      sync_source: 'rtm',
+      columns,
+    });
+    const applyPatches = (patches: ConversationPatch[]) =>
+      dataSource.transaction((manager) => conversations.applyPatches(manager, patches));
+    await conversations.upsert([
+      conversationRecord({
+        session_id: 'session_device',
+        meta_device: device('Lyon'),
+        meta_email: 'snapshot-1@example.com',
+        observed_at: at(1),
+      }),
+    ]);
+    await applyPatches([patch(5, { 'meta_device.geolocation': { city: 'Paris' } })]);
+    await applyPatches([patch(6, { 'meta_device.timezone': -60 })]);
+    // Older than what is stored for that part: ignored.
+    await applyPatches([patch(4, { 'meta_device.geolocation': { city: 'Nice' } })]);
+    // A snapshot older than the parts changed alone keeps them.
+    await conversations.upsert([
+      conversationRecord({
+        session_id: 'session_device',
+        meta_device: device('Lille'),
+        meta_email: 'snapshot-3@example.com',
+        observed_at: at(3),
+      }),
+    ]);
+    const read = async () => {
+      const rows: { meta_device: unknown; meta_email: string }[] = await dataSource.query(
+        `SELECT meta_device, meta_email FROM conversations WHERE session_id = 'session_device'`,
+      );
+      return rows[0];
+    };
+    expect(await read()).toEqual({
+      meta_device: { geolocation: { city: 'Paris' }, locales: ['en'], timezone: -60 },
+      meta_email: 'snapshot-3@example.com',
+    });
+    // A newer snapshot replaces the whole object; an event between the two is then too old.
+    await conversations.upsert([
+      conversationRecord({
+        session_id: 'session_device',
+        meta_device: device('Lille'),
+        meta_email: 'snapshot-9@example.com',
+        observed_at: at(9),
+      }),
+    ]);
+    await applyPatches([
+      patch(7, { 'meta_device.geolocation': { city: 'Nice' } }),
+      patch(8, { meta_email: 'event-8@example.com' }),
+    ]);
+    expect(await read()).toEqual({
+      meta_device: device('Lille'),
+      meta_email: 'snapshot-9@example.com',
+    });
   });
 
   it('keeps the newest version when one batch holds the same key twice', async () => {

@@ -104,6 +104,28 @@ describe('real time: RTM, Web Hooks and the catch-up reconciler', () => {
     simulator.mutate((t) => t.setData(websiteId, other, { plan: 'pro', seats: 3 }));
     simulator.mutate((t) => t.setBlock(websiteId, other, true));
     simulator.mutate((t) => t.updateAvailability(websiteId, other, 'online'));
+    simulator.mutate((t) =>
+      t.syncDevice(websiteId, other, 'geolocation', {
+        country: 'FR',
+        region: 'IDF',
+        city: 'Paris',
+        coordinates: { latitude: 48.86, longitude: 2.35 },
+      }),
+    );
+    simulator.mutate((t) => t.syncDevice(websiteId, other, 'timezone', -60));
+    simulator.mutate((t) => t.syncDevice(websiteId, other, 'locales', ['fr-FR', 'en']));
+    simulator.mutate((t) => t.syncDevice(websiteId, other, 'capabilities', ['call']));
+    simulator.mutate((t) =>
+      t.syncDevice(websiteId, other, 'system', {
+        os: { name: 'Linux', version: '6' },
+        engine: { name: 'Gecko', version: '140' },
+        browser: { name: 'Firefox', version: '140.0', major: '140' },
+        useragent: 'Mozilla/5.0 (X11; Linux x86_64)',
+      }),
+    );
+    simulator.mutate((t) =>
+      t.syncNetwork(websiteId, other, '203.0.113.7', { isp: 'Example ISP', asn: '64500' }),
+    );
     const removable = sessions()[2];
     const [message] = truth.getMessages(websiteId, removable);
     simulator.mutate((t) => t.removeMessage(websiteId, removable, message.fingerprint));

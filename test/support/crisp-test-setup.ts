@@ -114,7 +114,8 @@ export async function conversationFieldsDiffer(
 ): Promise<string[]> {
   const rows: Record<string, unknown>[] = await dataSource.query(
     `SELECT session_id, state, is_blocked, meta_email, meta_nickname, meta_phone, meta_subject,
-       meta_segments, meta_data, inbox_id, availability, deleted_at IS NOT NULL AS deleted
+       meta_segments, meta_data, meta_device, meta_ip, meta_connection, inbox_id, availability,
+       deleted_at IS NOT NULL AS deleted
      FROM conversations WHERE website_id = $1`,
     [websiteId],
   );
@@ -132,6 +133,9 @@ export async function conversationFieldsDiffer(
       subject: row.meta_subject,
       segments: row.meta_segments,
       data: row.meta_data,
+      device: row.meta_device,
+      ip: row.meta_ip,
+      connection: row.meta_connection,
       inbox: row.inbox_id ?? undefined,
       availability: row.availability,
       deleted: row.deleted,
@@ -145,6 +149,9 @@ export async function conversationFieldsDiffer(
       subject: expected.meta.subject,
       segments: expected.meta.segments,
       data: expected.meta.data,
+      device: expected.meta.device,
+      ip: expected.meta.ip,
+      connection: expected.meta.connection,
       inbox: expected.inbox_id,
       availability: expected.availability,
       deleted: false,

@@ -14,6 +14,7 @@ import type {
   SimAck,
   SimConversation,
   SimConversationMeta,
+  SimDevice,
   SimEvent,
   SimMessage,
   SimMessageContent,
@@ -736,6 +737,43 @@ export class GroundTruth {
     };
   }
 
+  /**
+   * What the visitor's browser reports about itself (`session:sync:<member>`): replaces one part
+   * of meta.device. Whether Crisp moves `updated_at` for these is UNVERIFIED; the simulator does.
+   */
+  syncDevice<K extends keyof SimDevice>(
+    websiteId: string,
+    sessionId: string,
+    member: K,
+    value: SimDevice[K],
+  ): Mutation {
+    const record = this.requireConversation(websiteId, sessionId);
+    record.meta.device = { ...record.meta.device, [member]: structuredClone(value) };
+    this.touch(record);
+    return { events: [deviceSyncEvent(baseOf(record), record.meta.device, member)] };
+  }
+
+  /** The visitor's network changed (`session:sync:network`): meta.ip and meta.connection. */
+  syncNetwork(
+    websiteId: string,
+    sessionId: string,
+    ip: string,
+    connection: SimConversationMeta['connection'],
+  ): Mutation {
+    const record = this.requireConversation(websiteId, sessionId);
+    record.meta.ip = ip;
+    record.meta.connection = { ...connection };
+    this.touch(record);
+    return {
+      events: [
+        {
+          event: 'session:sync:network',
+          data: { ...baseOf(record), network: { ip, connection: { ...connection } } },
+        },
+      ],
+    };
+  }
+
   removeConversation(websiteId: string, sessionId: string): Mutation {
     const website = this.requireWebsite(websiteId);
     const record = this.requireConversation(websiteId, sessionId);
@@ -1157,4 +1195,39 @@ function structuredMeta(meta: SimConversationMeta): SimConversationMeta {
     },
     connection: { ...meta.connection },
   };
+}
+
+/** The `session:sync:<member>` event for one part of meta.device, shaped as crisp-api types it. */
+function deviceSyncEvent(
+  base: EventsSessionGeneric,
+  device: SimDevice,
+  member: keyof SimDevice,
+): SimEvent {
+  switch (member) {
+    case 'geolocation':
+      return {
+        event: 'session:sync:geolocation',
+        data: { ...base, geolocation: structuredClone(device.geolocation) },
+      };
+    case 'system':
+      return {
+        event: 'session:sync:system',
+        data: { ...base, system: structuredClone(device.system) },
+      };
+    case 'timezone':
+      return {
+        event: 'session:sync:timezone',
+        data: { ...base, timezone: { offset: device.timezone } },
+      };
+    case 'locales':
+      return {
+        event: 'session:sync:locales',
+        data: { ...base, locales: { locales: [...device.locales] } },
+      };
+    case 'capabilities':
+      return {
+        event: 'session:sync:capabilities',
+        data: { ...base, capabilities: [...device.capabilities] },
+      };
+  }
 }

@@ -28,6 +28,12 @@ import type {
   EventsSessionSetSegments,
   EventsSessionSetState,
   EventsSessionSetSubject,
+  EventsSessionSyncCapabilities,
+  EventsSessionSyncGeolocation,
+  EventsSessionSyncLocales,
+  EventsSessionSyncNetwork,
+  EventsSessionSyncSystem,
+  EventsSessionSyncTimezone,
   EventsSessionUpdateAvailability,
   EventsSessionUpdateVerify,
   EventsSessionVerification,
@@ -193,6 +199,12 @@ export interface SimEventMap {
   'session:set_inbox': EventsSessionSetInbox;
   'session:update_availability': EventsSessionUpdateAvailability;
   'session:update_verify': EventsSessionUpdateVerify;
+  'session:sync:geolocation': EventsSessionSyncGeolocation;
+  'session:sync:system': EventsSessionSyncSystem;
+  'session:sync:network': EventsSessionSyncNetwork;
+  'session:sync:timezone': EventsSessionSyncTimezone;
+  'session:sync:locales': EventsSessionSyncLocales;
+  'session:sync:capabilities': EventsSessionSyncCapabilities;
   'session:removed': EventsSessionGeneric;
 }
 
