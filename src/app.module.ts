@@ -1,13 +1,19 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthModule } from './auth/auth.module';
 import { BackfillModule } from './backfill/backfill.module';
 import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/app-config.module';
 import { ConversationsModule } from './conversations/conversations.module';
 import type { DatabaseConnection } from './database/database-connection';
+import { DatabaseConnectionModule } from './database/database-connection.module';
 import { typeOrmOptions } from './database/typeorm-options';
+import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { StateMetricsModule } from './metrics/state-metrics.module';
 import { ReadApiModule } from './read-api/read-api.module';
 import { RealtimeModule } from './realtime/realtime.module';
+import { StatusModule } from './status/status.module';
 
 /**
  * The whole service. The database is resolved before the module graph exists (it may have
@@ -20,16 +26,22 @@ export class AppModule {
       module: AppModule,
       imports: [
         AppConfigModule.register(config),
+        DatabaseConnectionModule.register(connection),
+        AuthModule,
         TypeOrmModule.forRoot(
           typeOrmOptions(connection, {
             poolSize: config.databasePoolSize,
             runMigrations: config.runMigrations,
           }),
         ),
+        MetricsModule,
         ConversationsModule,
         ReadApiModule,
         BackfillModule,
         RealtimeModule,
+        StatusModule,
+        HealthModule,
+        StateMetricsModule,
       ],
     };
   }

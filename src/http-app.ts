@@ -1,13 +1,29 @@
-import { INestApplication, ValidationPipe } from '@nestjs/common';
+import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { Logger } from 'pino';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config/app-config';
 import type { DatabaseConnection } from './database/database-connection';
 import { HttpErrorFilter } from './common/http-error.filter';
+import { NestPinoLogger } from './logging/nest-pino-logger';
+import { requestLogging } from './logging/request-logging';
+import { createRootLogger, silentLogger } from './logging/root-logger';
+import { setUpOpenApi } from './openapi/open-api';
 
-/** What every HTTP instance of the service needs, in the app and in the e2e tests alike. */
-export function configureHttpApp(app: INestApplication): INestApplication {
+const REQUEST_BODY_LIMIT = '1mb';
+
+/**
+ * What every HTTP instance of the service needs, in the app and in the e2e tests alike (created
+ * with `bodyParser: false, rawBody: true`). Request ids come first, so that even a refused body is
+ * answered with one; the raw body is kept for Web Hook signatures; bodies above 1 MB get a 413.
+ */
+export function configureHttpApp(
+  app: NestExpressApplication,
+  logger: Logger = silentLogger(),
+): NestExpressApplication {
+  app.use(requestLogging(logger));
+  app.useBodyParser('json', { limit: REQUEST_BODY_LIMIT });
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,
@@ -21,24 +37,19 @@ export function configureHttpApp(app: INestApplication): INestApplication {
   // Mirrored data changes all the time, so a 304 is rare; hashing every body for an ETag is not.
   express.set('etag', false);
   express.set('x-powered-by', false);
+  setUpOpenApi(app);
   return app;
 }
 
-const REQUEST_BODY_LIMIT = '1mb';
-
-/**
- * The service as an HTTP application (not yet listening). The raw body is kept for Web Hook
- * signatures; bodies above 1 MB are refused.
- */
-export async function createHttpApp(config: AppConfig, connection: DatabaseConnection) {
+/** The service as an HTTP application (not yet listening), logging through `logger`. */
+export async function createHttpApp(
+  config: AppConfig,
+  connection: DatabaseConnection,
+  logger: Logger = createRootLogger(config.logging),
+) {
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.register(config, connection),
-    {
-      bodyParser: false,
-      rawBody: true,
-    },
+    { bodyParser: false, rawBody: true, logger: new NestPinoLogger(logger) },
   );
-  app.useBodyParser('json', { limit: REQUEST_BODY_LIMIT });
-  configureHttpApp(app);
-  return app;
+  return configureHttpApp(app, logger);
 }

@@ -5,17 +5,21 @@ import { loadAppConfig } from './config/load-app-config';
 import { describeConnection } from './database/database-connection';
 import { openDatabaseServer } from './database/database-server';
 import { createHttpApp } from './http-app';
+import { NestPinoLogger } from './logging/nest-pino-logger';
+import { createRootLogger } from './logging/root-logger';
 
 async function bootstrap() {
-  const logger = new Logger('Bootstrap');
   const config = loadAppConfig();
+  const rootLogger = createRootLogger(config.logging);
+  Logger.overrideLogger(new NestPinoLogger(rootLogger));
+  const logger = new Logger('Bootstrap');
   const database = await openDatabaseServer(config);
   if (database.embedded) {
     logger.log(
       `Embedded PostgreSQL is running; connect with: psql ${describeConnection(database.connection)}`,
     );
   }
-  const app = await createHttpApp(config, database.connection);
+  const app = await createHttpApp(config, database.connection, rootLogger);
   logger.log('Database connection successfully connected');
   await app.listen(config.port);
   logger.log(`Server is running on port ${config.port}`);

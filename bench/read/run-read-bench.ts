@@ -13,6 +13,9 @@ import { generateLoad, type LoadResult } from '../support/load-generator';
 /**
  * bench/read: the read API against a bare node:http + pg server running the same queries, on the
  * same database, in the same run. Prints req/s and p99 per scenario and the service/baseline ratio.
+ * The service runs twice: as deployed in production (API token checked on every request, rate
+ * limit, JSON request logs at info) and lean (no token, no rate limit, request logs off), so that
+ * what auth and logging cost is measured in the same run. Metrics are on in both.
  *
  *   npm run bench:read            (BENCH_CONVERSATIONS, BENCH_MESSAGES_PER_CONVERSATION,
  *                                  BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_DATABASE_URL to tune)
@@ -73,9 +76,27 @@ function waitForOutput(child: ChildProcess, text: string): Promise<void> {
   });
 }
 
-async function startService(connection: DatabaseConnection, port: number) {
+const TOKEN = 'bench-read-token-0123456789abcdef';
+
+/** Production: every request authenticated, rate-limited (never reached) and logged as JSON. */
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  API_TOKEN: 'bench-admin-token-0123456789abcdef',
+  API_READ_TOKENS: TOKEN,
+  API_RATE_LIMIT: '1000000000',
+  LOG_FORMAT: 'json',
+  LOG_LEVEL: 'info',
+};
+const LEAN = { API_RATE_LIMIT: '0', LOG_FORMAT: 'json', LOG_LEVEL: 'warn' };
+
+async function startService(
+  connection: DatabaseConnection,
+  port: number,
+  variables: Record<string, string>,
+) {
   const environment = { ...process.env, ...toEnvironmentVariables(connection), PORT: String(port) };
   Object.assign(environment, { DB_RUN_MIGRATIONS: 'false', DB_POOL_SIZE: String(POOL_SIZE) });
+  Object.assign(environment, variables);
   const child = spawn(process.execPath, [join(ROOT, 'dist/src/main.js')], {
     env: environment,
     stdio: 'pipe',
@@ -103,16 +124,22 @@ function mean(rounds: LoadResult[]): LoadResult {
   };
 }
 
-/** Alternates baseline and service round by round, so that noise on a shared machine hits both. */
-async function measurePair(baselineUrl: string, serviceUrl: string) {
-  const load = { connections: CONNECTIONS, durationMs: SECONDS * 1000 };
-  const baseline: LoadResult[] = [];
-  const service: LoadResult[] = [];
+interface Target {
+  url: string;
+  headers?: Record<string, string>;
+}
+
+/** Alternates the targets round by round, so that noise on a shared machine hits them all. */
+async function measureAll(targets: Target[]): Promise<LoadResult[]> {
+  const results: LoadResult[][] = targets.map(() => []);
   for (let round = 0; round < ROUNDS; round += 1) {
-    baseline.push(await generateLoad(baselineUrl, load));
-    service.push(await generateLoad(serviceUrl, load));
+    for (const [index, { url, headers }] of targets.entries()) {
+      results[index].push(
+        await generateLoad(url, { connections: CONNECTIONS, durationMs: SECONDS * 1000, headers }),
+      );
+    }
   }
-  return { baseline: mean(baseline), service: mean(service) };
+  return results.map(mean);
 }
 
 async function main() {
@@ -123,8 +150,13 @@ async function main() {
   console.log(
     `Seeded ${CONVERSATIONS} conversations, ${messageCount} messages in ${Date.now() - started} ms`,
   );
-  const [servicePort, baselinePort] = [await freePort(), await freePort()];
-  const service = await startService(database.connection, servicePort);
+  const [servicePort, leanPort, baselinePort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
+  const service = await startService(database.connection, servicePort, PRODUCTION);
+  const lean = await startService(database.connection, leanPort, LEAN);
   const baseline = await startBaseline(database.connection, baselinePort);
   const scenarios: [string, string][] = [
     ['conversations page 1', `/crisp-db/conversations?limit=${PAGE_SIZE}`],
@@ -141,44 +173,46 @@ async function main() {
       `/crisp-db/messages/session_${'1'.padStart(12, '0')}?limit=${PAGE_SIZE}`,
     ],
   ];
+  const authorization = { Authorization: `Bearer ${TOKEN}` };
   const rows: string[] = [];
-  const results: Record<string, { service: LoadResult; baseline: LoadResult }> = {};
+  const results: Record<string, LoadResult> = {};
   for (const [name, path] of scenarios) {
-    await generateLoad(`http://127.0.0.1:${servicePort}${path}`, {
-      connections: CONNECTIONS,
-      durationMs: 500,
-    });
-    await generateLoad(`http://127.0.0.1:${baselinePort}${path}`, {
-      connections: CONNECTIONS,
-      durationMs: 500,
-    });
-    const { baseline: baselineResult, service: serviceResult } = await measurePair(
-      `http://127.0.0.1:${baselinePort}${path}`,
-      `http://127.0.0.1:${servicePort}${path}`,
-    );
-    results[name] = { service: serviceResult, baseline: baselineResult };
-    const ratio = serviceResult.requestsPerSecond / baselineResult.requestsPerSecond;
+    const targets: Target[] = [
+      { url: `http://127.0.0.1:${baselinePort}${path}` },
+      { url: `http://127.0.0.1:${leanPort}${path}` },
+      { url: `http://127.0.0.1:${servicePort}${path}`, headers: authorization },
+    ];
+    for (const { url, headers } of targets) {
+      await generateLoad(url, { connections: CONNECTIONS, durationMs: 500, headers });
+    }
+    const [baselineResult, leanResult, serviceResult] = await measureAll(targets);
+    results[name] = serviceResult;
+    const percent = (a: LoadResult, b: LoadResult) =>
+      `${((a.requestsPerSecond / b.requestsPerSecond) * 100).toFixed(0)}%`;
     rows.push(
-      `| ${name} | ${baselineResult.requestsPerSecond.toFixed(0)} | ${baselineResult.p99Ms.toFixed(1)} | ` +
-        `${serviceResult.requestsPerSecond.toFixed(0)} | ${serviceResult.p99Ms.toFixed(1)} | ${(ratio * 100).toFixed(0)}% | ` +
-        `${serviceResult.errors + baselineResult.errors} |`,
+      `| ${name} | ${baselineResult.requestsPerSecond.toFixed(0)} | ${leanResult.requestsPerSecond.toFixed(0)} | ` +
+        `${serviceResult.requestsPerSecond.toFixed(0)} | ${serviceResult.p99Ms.toFixed(1)} | ` +
+        `${percent(serviceResult, baselineResult)} | ${percent(leanResult, baselineResult)} | ` +
+        `${percent(serviceResult, leanResult)} | ` +
+        `${serviceResult.errors + leanResult.errors + baselineResult.errors} |`,
     );
   }
-  const rate = (name: string) => results[name].service.requestsPerSecond;
+  const rate = (name: string) => results[name].requestsPerSecond;
   const page1 = rate('conversations page 1');
   console.log(
     `\n${CONNECTIONS} connections, ${ROUNDS} × ${SECONDS} s per measurement, limit ${PAGE_SIZE}\n`,
   );
   console.log(
-    '| scenario | baseline req/s | baseline p99 ms | service req/s | service p99 ms | service / baseline | errors |',
+    '| scenario | baseline req/s | lean service req/s | production service req/s | production p99 ms | production / baseline | lean / baseline | production / lean | errors |',
   );
-  console.log('|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|');
   for (const row of rows) console.log(row);
   console.log(
-    `\nDeepest page cost relative to page 1 (service, 1/throughput): ` +
+    `\nDeepest page cost relative to page 1 (production service, 1/throughput): ` +
       `OFFSET ${(page1 / rate(`conversations page ${deepest} (OFFSET)`)).toFixed(2)}×, ` +
       `cursor ${(page1 / rate(`conversations page ${deepest} (cursor)`)).toFixed(2)}×`,
   );
+  lean.kill('SIGTERM');
   service.kill('SIGTERM');
   baseline.kill('SIGTERM');
   await new Promise((done) => setTimeout(done, 1000));

@@ -10,9 +10,9 @@ export interface LoadResult {
 
 const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 
-function get(url: URL): Promise<number> {
+function get(url: URL, headers: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { agent, method: 'GET' }, (response) => {
+    const req = request(url, { agent, method: 'GET', headers }, (response) => {
       response.resume();
       response.on('end', () => resolve(response.statusCode ?? 0));
     });
@@ -29,7 +29,11 @@ function percentile(sorted: number[], fraction: number): number {
 /** Closed-loop load: `connections` keep-alive clients, each sending its next request on reply. */
 export async function generateLoad(
   url: string,
-  { connections, durationMs }: { connections: number; durationMs: number },
+  {
+    connections,
+    durationMs,
+    headers = {},
+  }: { connections: number; durationMs: number; headers?: Record<string, string> },
 ): Promise<LoadResult> {
   const target = new URL(url);
   const latencies: number[] = [];
@@ -39,7 +43,7 @@ export async function generateLoad(
   const client = async () => {
     while (performance.now() < deadline) {
       const sent = performance.now();
-      const status = await get(target).catch(() => 0);
+      const status = await get(target, headers).catch(() => 0);
       if (status === 200) latencies.push(performance.now() - sent);
       else errors += 1;
     }

@@ -20,6 +20,15 @@ export interface MessageProgress {
   messageRequests: number;
 }
 
+/** Where an active job stands, for the metrics. */
+export interface ActiveBackfillProgress {
+  websiteId: string;
+  phase: BackfillJob['phase'];
+  conversationsListed: number;
+  conversationsDone: number;
+  messagesStored: number;
+}
+
 export interface MessageBatchCheckpoint {
   sessionId: string;
   messagesStored: number;
@@ -58,6 +67,17 @@ export class BackfillJobsRepository {
 
   find(id: string): Promise<BackfillJob | null> {
     return this.dataSource.getRepository(BackfillJob).findOneBy({ id });
+  }
+
+  /** The active jobs first, then the most recently created ones: what a status page lists. */
+  recent(limit: number): Promise<BackfillJob[]> {
+    return this.dataSource
+      .getRepository(BackfillJob)
+      .createQueryBuilder('job')
+      .orderBy(`job.status IN ('queued', 'running', 'paused')`, 'DESC')
+      .addOrderBy('job.created_at', 'DESC')
+      .limit(limit)
+      .getMany();
   }
 
   /** Jobs some instance should be running now: new, interrupted, or paused past their resume time. */
@@ -168,6 +188,31 @@ export class BackfillJobsRepository {
        FROM moved WHERE moved.status = 'done' AND c.session_id = moved.session_id`,
       [jobId, JSON.stringify(checkpoints)],
     );
+  }
+
+  /** Every active job's progress in one query (read at each metrics scrape). */
+  async activeProgress(): Promise<ActiveBackfillProgress[]> {
+    const rows: (Omit<ActiveBackfillProgress, 'messagesStored'> & { messagesStored: string })[] =
+      await this.dataSource.query(
+        `SELECT j.website_id AS "websiteId", j.phase, j.conversations_listed AS "conversationsListed",
+           p.done AS "conversationsDone", p.messages AS "messagesStored"
+         FROM backfill_jobs j
+         CROSS JOIN LATERAL (
+           SELECT count(*) FILTER (WHERE c.status = 'done')::int AS done,
+             coalesce(sum(c.messages_stored), 0) AS messages
+           FROM backfill_job_conversations c WHERE c.job_id = j.id
+         ) p
+         WHERE j.status IN ('queued', 'running', 'paused')`,
+      );
+    return rows.map((row) => ({ ...row, messagesStored: Number(row.messagesStored) }));
+  }
+
+  /** How many jobs are in each status. */
+  async countByStatus(): Promise<Map<BackfillJob['status'], number>> {
+    const rows: { status: BackfillJob['status']; jobs: number }[] = await this.dataSource.query(
+      `SELECT status, count(*)::int AS jobs FROM backfill_jobs GROUP BY status`,
+    );
+    return new Map(rows.map((row) => [row.status, row.jobs]));
   }
 
   /** The message phase's progress, summed over the job's conversations. */

@@ -20,6 +20,6 @@ import { WebsiteLockService } from './website-lock.service';
     ConversationSyncService,
     WebsiteLockService,
   ],
-  exports: [BackfillService, ConversationSyncService, WebsiteLockService],
+  exports: [BackfillService, BackfillJobsRepository, ConversationSyncService, WebsiteLockService],
 })
 export class BackfillModule {}

@@ -53,6 +53,14 @@ export class BackfillService implements OnApplicationBootstrap, OnApplicationShu
     return describeBackfill(job, await this.jobs.messageProgress(job.id));
   }
 
+  /** The active jobs and the latest finished ones, newest first. */
+  async recent(limit: number): Promise<BackfillStatus[]> {
+    const jobs = await this.jobs.recent(limit);
+    return Promise.all(
+      jobs.map(async (job) => describeBackfill(job, await this.jobs.messageProgress(job.id))),
+    );
+  }
+
   /** Waits until the job completes, fails or pauses for quota, whichever instance runs it. */
   async waitUntilSettled(jobId: string, pollMs = 200): Promise<BackfillStatus> {
     for (;;) {

@@ -1,8 +1,10 @@
 import { Controller, Get, HttpException, HttpStatus, Param, Query, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { ApiResponse } from '../common/api-response';
 import { ConversationMessagesRepository } from '../conversations/conversation-messages.repository';
 import { ConversationsRepository } from '../conversations/conversations.repository';
+import { ApiErrors } from '../openapi/api-error-responses';
 import { BackfillService } from './backfill.service';
 import { ConversationSyncService } from './conversation-sync.service';
 import {
@@ -10,11 +12,19 @@ import {
   WebsiteIdParamDto,
   WebsiteSessionParamsDto,
 } from './dto/backfill-params.dto';
+import {
+  BackfillJobResponseDto,
+  SyncedMessagesResponseDto,
+  SyncedWebsiteResponseDto,
+} from './dto/backfill-responses.dto';
+import { AdminOnly } from '../auth/access.decorator';
+import { crispFailureAsHttp } from '../crisp/crisp-failure-http';
 
 /** The most conversations `GET /crisp/conversations/:websiteId` puts in `data`; page the rest. */
 const SYNC_RESPONSE_ROWS = 1_000;
 
 /** The seed's Crisp endpoints: sync from Crisp, then answer from the database. */
+@ApiTags('Sync from Crisp')
 @Controller('crisp')
 export class CrispController {
   constructor(
@@ -25,7 +35,26 @@ export class CrispController {
   ) {}
 
   /** Syncs the whole website (a backfill), waiting for it unless `async=true` (then 202 at once). */
+  @AdminOnly()
   @Get('conversations/:websiteId')
+  @ApiOperation({
+    summary: 'Sync a whole website from Crisp',
+    description:
+      "The seed's sync endpoint: runs a complete backfill of the website (every conversation, every message of each; or joins the one under way) and answers once it is done, with the website's newest 1,000 conversations from the database. With `async=true` it answers 202 with the job at once (follow it at `GET /crisp/backfill/{jobId}`). Spends Crisp quota; a big website takes a long time: prefer `async=true`.",
+  })
+  @ApiOkResponse({
+    type: SyncedWebsiteResponseDto,
+    description: 'The backfill completed',
+  })
+  @ApiAcceptedResponse({
+    type: BackfillJobResponseDto,
+    description: 'With `async=true`: the job, started or joined',
+  })
+  @ApiErrors({
+    400: 'A `websiteId` that is not a Crisp website id, an `async` other than `true` or `false`, or an unknown parameter',
+    502: 'The backfill failed (the message gives the reason, e.g. the plugin is not installed on the website)',
+    503: "The day's Crisp request budget is spent; the message says when the job resumes",
+  })
   async syncWebsite(
     @Param() { websiteId }: WebsiteIdParamDto,
     @Query() query: SyncWebsiteQueryDto,
@@ -71,11 +100,26 @@ export class CrispController {
   }
 
   /** Reads every message of one conversation from Crisp, stores them, and answers them. */
+  @AdminOnly()
   @Get('messages/:websiteId/:sessionId')
+  @ApiOperation({
+    summary: "Sync one conversation's messages from Crisp",
+    description:
+      'Reads every message of the conversation from Crisp (paging back 40 at a time), stores them, and answers every stored message of it, oldest first. Spends Crisp quota: one request per 40 messages.',
+  })
+  @ApiOkResponse({ type: SyncedMessagesResponseDto, description: 'The messages, stored' })
+  @ApiErrors({
+    400: 'A `websiteId` that is not a Crisp website id or a `sessionId` that is not `session_<uuid>`',
+    404: 'The plugin is not installed on the website, or Crisp has no such conversation',
+    502: 'Crisp refused the credentials or the request',
+    503: 'Crisp is rate-limiting or unavailable, or the day’s request budget is spent; retry later',
+  })
   async syncConversation(
     @Param() { websiteId, sessionId }: WebsiteSessionParamsDto,
   ): Promise<ApiResponse<unknown>> {
-    await this.conversationSync.syncAllMessages(websiteId, sessionId);
+    await this.conversationSync.syncAllMessages(websiteId, sessionId).catch((error: unknown) => {
+      throw crispFailureAsHttp(error) ?? error;
+    });
     const total = await this.messages.count(sessionId);
     return {
       code: HttpStatus.OK,

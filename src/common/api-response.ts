@@ -20,4 +20,6 @@ export interface ApiError {
   code: number;
   message: string;
   data: null;
+  /** The request's `X-Request-Id`: quote it when reporting a problem; it is in the logs. */
+  requestId?: string;
 }

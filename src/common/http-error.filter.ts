@@ -8,6 +8,7 @@ import {
   Logger,
 } from '@nestjs/common';
 import type { Response } from 'express';
+import { requestIdOf } from '../logging/request-logging';
 import type { ApiError } from './api-response';
 
 /**
@@ -19,9 +20,11 @@ export class HttpErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger(HttpErrorFilter.name);
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
-    const error = this.toApiError(exception);
-    if (error.code >= 500) this.logger.error(describe(exception));
+    const http = host.switchToHttp();
+    const response = http.getResponse<Response>();
+    const requestId = requestIdOf(http.getRequest<object>());
+    const error = { ...this.toApiError(exception), ...(requestId && { requestId }) };
+    if (error.code >= 500) this.logger.error(`${describe(exception)} (request ${requestId})`);
     response.status(error.code).json(error);
   }
 

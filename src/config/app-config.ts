@@ -1,6 +1,12 @@
 import { resolve } from 'node:path';
 import type { DatabaseConnection } from '../database/database-connection';
-import type { CrispTier, EnvironmentVariables, NodeEnvironment } from './environment-variables';
+import type {
+  CrispTier,
+  EnvironmentVariables,
+  LogFormat,
+  LogLevel,
+  NodeEnvironment,
+} from './environment-variables';
 
 /** A configured PostgreSQL (`DATABASE_URL` or `DB_*`). */
 export interface ExternalDatabaseSettings extends DatabaseConnection {
@@ -35,6 +41,19 @@ export interface RealtimeSettings {
   bufferLimit: number;
   batchSize: number;
   flushMs: number;
+  leaderCheckMs: number;
+}
+
+export interface ApiSettings {
+  /** No tokens at all: the API is open (development only; refused in production). */
+  adminTokens: string[];
+  readTokens: string[];
+  rateLimit: { limit: number; windowMs: number };
+}
+
+export interface LogSettings {
+  level: LogLevel;
+  format: LogFormat;
 }
 
 /** What Crisp grants a token per day (docs.crisp.chat, rate limits); user tokens are not quota'd. */
@@ -55,6 +74,8 @@ export class AppConfig {
     readonly crisp: CrispSettings,
     readonly backfillPollIntervalMs: number,
     readonly realtime: RealtimeSettings,
+    readonly api: ApiSettings,
+    readonly logging: LogSettings,
   ) {}
 
   static fromEnvironment(variables: EnvironmentVariables): AppConfig {
@@ -91,10 +112,27 @@ export class AppConfig {
         bufferLimit: variables.MIRROR_BUFFER_LIMIT,
         batchSize: variables.MIRROR_BATCH_SIZE,
         flushMs: variables.MIRROR_FLUSH_MS,
+        leaderCheckMs: variables.RTM_LEADER_CHECK_MS,
+      },
+      {
+        adminTokens: [variables.API_TOKEN, ...listOf(variables.API_ADMIN_TOKENS)].filter(
+          (token): token is string => Boolean(token),
+        ),
+        readTokens: listOf(variables.API_READ_TOKENS),
+        rateLimit: {
+          limit: variables.API_RATE_LIMIT,
+          windowMs: variables.API_RATE_LIMIT_WINDOW_MS,
+        },
+      },
+      {
+        level: variables.LOG_LEVEL,
+        format: variables.LOG_FORMAT ?? (variables.NODE_ENV === 'production' ? 'json' : 'pretty'),
       },
     );
   }
 }
+
+const listOf = (value: string | undefined) => value?.split(',') ?? [];
 
 function databaseSettings(
   variables: EnvironmentVariables,

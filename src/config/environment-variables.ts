@@ -21,6 +21,17 @@ export type CrispTier = (typeof CRISP_TIERS)[number];
 const NODE_ENVIRONMENTS = ['development', 'production', 'test'] as const;
 export type NodeEnvironment = (typeof NODE_ENVIRONMENTS)[number];
 
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+const TOKEN_RULE = 'each token 16 to 256 characters of A-Z a-z 0-9 . _ ~ + / = -';
+const TOKEN = '[A-Za-z0-9._~+/=-]{16,256}';
+const TOKEN_PATTERN = new RegExp(`^${TOKEN}$`);
+const TOKEN_LIST_PATTERN = new RegExp(`^${TOKEN}(,${TOKEN})*$`);
+
 type RawValue = { value: unknown };
 
 const toInteger = ({ value }: RawValue): unknown =>
@@ -234,6 +245,51 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(0)
   MIRROR_FLUSH_MS = 5;
+
+  /** The admin API token (`Authorization: Bearer …`); required when NODE_ENV=production. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(TOKEN_PATTERN, { message: TOKEN_RULE })
+  API_TOKEN?: string;
+
+  /** More admin tokens, comma-separated (e.g. one per operator, for rotation). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(TOKEN_LIST_PATTERN, { message: `API_ADMIN_TOKENS: comma-separated; ${TOKEN_RULE}` })
+  API_ADMIN_TOKENS?: string;
+
+  /** Read-only tokens, comma-separated (e.g. for a BI tool or a dashboard). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(TOKEN_LIST_PATTERN, { message: `API_READ_TOKENS: comma-separated; ${TOKEN_RULE}` })
+  API_READ_TOKENS?: string;
+
+  /** Requests a client (a token, else an IP address) may make per window; 0 turns it off. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  API_RATE_LIMIT = 6_000;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1_000)
+  API_RATE_LIMIT_WINDOW_MS = 60_000;
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: LogLevel = 'info';
+
+  /** `json` (one object per line, for a log pipeline) or `pretty`; default: json in production. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsIn(LOG_FORMATS)
+  LOG_FORMAT?: LogFormat;
+
+  /** How often a standby instance tries to become the RTM leader (failover time). */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  RTM_LEADER_CHECK_MS = 5_000;
 }
 
 export class ConfigValidationError extends Error {
@@ -263,6 +319,16 @@ function describeCrossFieldProblems(variables: EnvironmentVariables): string[] {
   }
   if (Boolean(variables.CRISP_IDENTIFIER) !== Boolean(variables.CRISP_KEY)) {
     problems.push('CRISP_IDENTIFIER and CRISP_KEY: set both or neither');
+  }
+  if (
+    variables.NODE_ENV === 'production' &&
+    !variables.API_TOKEN &&
+    !variables.API_ADMIN_TOKENS &&
+    !variables.API_READ_TOKENS
+  ) {
+    problems.push(
+      'API_TOKEN: required when NODE_ENV=production (the API would be open to anyone who reaches it)',
+    );
   }
   if (variables.CRISP_REST_URL.endsWith('/')) {
     problems.push('CRISP_REST_URL: must not end with a slash (the Crisp client appends /v1/)');

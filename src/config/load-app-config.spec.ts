@@ -91,6 +91,41 @@ describe('loadAppConfig', () => {
     expect(problems.join('\n')).toMatch(/DB_NAME: required/);
   });
 
+  it('refuses to start in production without an API token, and never echoes a token', () => {
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+      expect.stringMatching(/^API_TOKEN: required when NODE_ENV=production/) as string,
+    ]);
+    const problems = problemsOf({
+      API_TOKEN: 'too-short',
+      API_READ_TOKENS: 'ok-token-0123456789,x',
+    });
+    expect(problems.map((problem) => problem.split(':')[0])).toEqual([
+      'API_TOKEN',
+      'API_READ_TOKENS',
+    ]);
+    expect(problems.join(' ')).not.toContain('too-short');
+  });
+
+  it('collects admin and read tokens, and logs as JSON in production', () => {
+    const config = loadAppConfig(
+      {
+        NODE_ENV: 'production',
+        API_TOKEN: 'admin-token-0123456789',
+        API_ADMIN_TOKENS: 'admin-token-2-0123456789,admin-token-3-0123456789',
+        API_READ_TOKENS: 'read-token-0123456789',
+      },
+      NO_ENV_FILE,
+    );
+    expect(config.api.adminTokens).toEqual([
+      'admin-token-0123456789',
+      'admin-token-2-0123456789',
+      'admin-token-3-0123456789',
+    ]);
+    expect(config.api.readTokens).toEqual(['read-token-0123456789']);
+    expect(config.logging).toEqual({ level: 'info', format: 'json' });
+    expect(loadAppConfig({}, NO_ENV_FILE).logging.format).toBe('pretty');
+  });
+
   it('reads .env when present, and the real environment wins over it', () => {
     const folder = mkdtempSync(join(tmpdir(), 'crisp-env-'));
     const envFile = join(folder, '.env');

@@ -37,17 +37,15 @@ export class CrispRestService {
   private readonly throttle: RequestThrottle;
   private readonly budget: RequestBudget;
   private readonly loggedFailures = new Set<string>();
+  private readonly budgetScope: string;
 
   constructor(
     private readonly config: AppConfig,
-    budgetStore: CrispRequestBudgetRepository,
+    private readonly budgetStore: CrispRequestBudgetRepository,
   ) {
     const { crisp } = config;
-    this.budget = new RequestBudget(
-      budgetStore,
-      `${crisp.tier}:${crisp.identifier}`,
-      crisp.dailyRequestBudget,
-    );
+    this.budgetScope = `${crisp.tier}:${crisp.identifier}`;
+    this.budget = new RequestBudget(budgetStore, this.budgetScope, crisp.dailyRequestBudget);
     this.client.setRestHost(crisp.restUrl);
     if (crisp.identifier && crisp.key) {
       this.client.authenticateTier(crisp.tier, crisp.identifier, crisp.key);
@@ -120,6 +118,16 @@ export class CrispRestService {
     return this.call('GET /plugin/connect/websites/all/:page', meter, (client) =>
       client.plugin.listAllConnectWebsites(page, false, false),
     );
+  }
+
+  /**
+   * Today's (UTC) share of the daily budget taken by every instance, and the limit. Instances
+   * take requests in small chunks, so `used` may run a few requests ahead of the calls made.
+   */
+  async quotaToday(): Promise<{ day: string; used: number; dailyBudget: number }> {
+    const day = new Date().toISOString().slice(0, 10);
+    const used = await this.budgetStore.used(day, this.budgetScope);
+    return { day, used, dailyBudget: this.config.crisp.dailyRequestBudget };
   }
 
   private async call<T>(

@@ -1,9 +1,10 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { ConversationMessagesRepository } from '../conversations/conversation-messages.repository';
 import { ConversationsRepository } from '../conversations/conversations.repository';
+import { MetricsService, secondsSince } from '../metrics/metrics.service';
 import type { MirrorChange } from './crisp-event.mapper';
 
 type Pending = { change: MirrorChange; settle: (error?: Error) => void };
@@ -11,8 +12,13 @@ type Pending = { change: MirrorChange; settle: (error?: Error) => void };
 /** Raised for events refused because the buffer is full: the reconciler fills the gap later. */
 export class MirrorBufferFullError extends Error {}
 
+/** Raised for events that arrive once shutdown has begun: they are not acknowledged. */
+export class MirrorClosingError extends Error {}
+
 const RETRY_BASE_MS = 100;
 const RETRY_MAX_MS = 5_000;
+/** How long a shutdown keeps trying to write what is buffered before giving up on it. */
+const SHUTDOWN_FLUSH_MS = 20_000;
 
 /**
  * The one line every event door ends in: changes are queued, flushed in micro-batches (at
@@ -21,12 +27,14 @@ const RETRY_MAX_MS = 5_000;
  * acknowledged before it is committed. A full buffer refuses new changes and records a gap.
  */
 @Injectable()
-export class MirrorWriterService implements OnApplicationShutdown {
+export class MirrorWriterService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(MirrorWriterService.name);
   private queue: Pending[] = [];
   private timer?: NodeJS.Timeout;
-  private flushing = false;
+  private flushing: Promise<void> | null = null;
   private failures = 0;
+  private retryIn = 0;
+  private closing = false;
   private createdListener: (created: { websiteId: string; sessionId: string }[]) => void = () =>
     undefined;
   /** Set when changes were refused; the reconciler reads and clears it. */
@@ -37,6 +45,7 @@ export class MirrorWriterService implements OnApplicationShutdown {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly conversations: ConversationsRepository,
     private readonly messages: ConversationMessagesRepository,
+    private readonly metrics: MetricsService,
   ) {}
 
   /** Called after a commit with the conversations that commit created (to fetch their metadata). */
@@ -50,6 +59,9 @@ export class MirrorWriterService implements OnApplicationShutdown {
 
   /** Resolves once every change is committed. */
   write(changes: MirrorChange[]): Promise<void> {
+    if (this.closing) {
+      return Promise.reject(new MirrorClosingError('shutting down; not stored'));
+    }
     if (this.queue.length + changes.length > this.config.realtime.bufferLimit) {
       this.gapSince ??= new Date();
       return Promise.reject(
@@ -66,13 +78,28 @@ export class MirrorWriterService implements OnApplicationShutdown {
     return Promise.all(committed).then(() => undefined);
   }
 
-  async onApplicationShutdown() {
+  /** Refuses new changes, then writes every buffered one (retrying) before the database closes. */
+  async beforeApplicationShutdown() {
+    this.closing = true;
     clearTimeout(this.timer);
-    while (this.queue.length > 0 && this.failures === 0) await this.flush();
+    this.timer = undefined;
+    const buffered = this.queue.length;
+    const deadline = Date.now() + SHUTDOWN_FLUSH_MS;
+    while (this.queue.length > 0 && Date.now() < deadline) {
+      await this.flush();
+      if (this.failures > 0) await new Promise((resolve) => setTimeout(resolve, this.retryIn));
+    }
+    if (this.queue.length > 0) {
+      this.logger.error(
+        `Shutdown: ${this.queue.length} buffered changes could not be written; the reconciler will catch up at the next start`,
+      );
+    } else if (buffered > 0) {
+      this.logger.log(`Shutdown: flushed ${buffered} buffered changes`);
+    }
   }
 
   private schedule(delay = this.config.realtime.flushMs) {
-    if (this.flushing || this.timer) return;
+    if (this.flushing || this.timer || this.closing) return;
     const full = this.queue.length >= this.config.realtime.batchSize;
     this.timer = setTimeout(
       () => {
@@ -83,27 +110,36 @@ export class MirrorWriterService implements OnApplicationShutdown {
     );
   }
 
-  private async flush() {
-    if (this.flushing || this.queue.length === 0) return;
-    this.flushing = true;
+  /** Writes the next batch, or waits for the one being written. */
+  private flush(): Promise<void> {
+    if (!this.flushing && this.queue.length > 0) {
+      this.flushing = this.writeNextBatch().finally(() => {
+        this.flushing = null;
+        if (this.queue.length > 0) this.schedule(this.retryIn);
+      });
+    }
+    return this.flushing ?? Promise.resolve();
+  }
+
+  private async writeNextBatch() {
     const batch = this.queue.slice(0, this.config.realtime.batchSize);
-    let retryIn = 0;
+    const started = performance.now();
     try {
       const created = await this.dataSource.transaction((manager) => this.apply(manager, batch));
+      this.metrics.batchWritten(batch.length, secondsSince(started));
       this.queue.splice(0, batch.length);
       this.failures = 0;
+      this.retryIn = 0;
       batch.forEach((pending) => pending.settle());
       if (created.length > 0) this.createdListener(created);
     } catch (error) {
+      this.metrics.batchFailed();
       this.failures += 1;
-      retryIn = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.min(this.failures, 10));
+      this.retryIn = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.min(this.failures, 10));
       this.logger.warn(
-        `Write of ${batch.length} changes failed (${String(error)}); retrying in ${retryIn} ms`,
+        `Write of ${batch.length} changes failed (${String(error)}); retrying in ${this.retryIn} ms`,
       );
-    } finally {
-      this.flushing = false;
     }
-    if (this.queue.length > 0) this.schedule(retryIn);
   }
 
   private async apply(manager: EntityManager, batch: Pending[]) {

@@ -6,6 +6,7 @@ import { ConversationMetadataService } from './conversation-metadata.service';
 import { CrispEventIngestService } from './crisp-event-ingest.service';
 import { MirrorWriterService } from './mirror-writer.service';
 import { ReconcilerService } from './reconciler.service';
+import { RtmLeaderElectionService } from './rtm-leader-election.service';
 import { RtmListenerService } from './rtm-listener.service';
 import { SyncStateRepository } from './sync-state.repository';
 import { WebhooksController } from './webhooks.controller';
@@ -19,6 +20,7 @@ import { WebhooksController } from './webhooks.controller';
     CrispEventIngestService,
     ConversationMetadataService,
     RtmListenerService,
+    RtmLeaderElectionService,
     ReconcilerService,
     SyncStateRepository,
   ],

@@ -18,7 +18,8 @@ export interface ReconcileOutcome {
 const RETRY_BASE_MS = 1_000;
 const RETRY_MAX_MS = 60_000;
 
-const watermarkKey = (websiteId: string) => `reconcile.watermark:${websiteId}`;
+const WATERMARK_PREFIX = 'reconcile.watermark:';
+const watermarkKey = (websiteId: string) => `${WATERMARK_PREFIX}${websiteId}`;
 
 /**
  * RTM does not replay what it missed. After every (re)connect, at start-up and on a schedule,
@@ -44,7 +45,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     private readonly locks: WebsiteLockService,
     private readonly state: SyncStateRepository,
     private readonly writer: MirrorWriterService,
-    rtm: RtmListenerService,
+    private readonly rtm: RtmListenerService,
   ) {
     rtm.onConnected(() => void this.reconcile('RTM (re)connected'));
   }
@@ -53,7 +54,10 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     const { reconcileIntervalMs, rtmEnabled } = this.config.realtime;
     if (!rtmEnabled) return;
     if (reconcileIntervalMs > 0) {
-      this.timer = setInterval(() => void this.reconcile('schedule'), reconcileIntervalMs);
+      // Only the RTM leader catches up on schedule: one instance spends the quota, not all.
+      this.timer = setInterval(() => {
+        if (this.rtm.leading) void this.reconcile('schedule');
+      }, reconcileIntervalMs);
     }
   }
 
@@ -98,6 +102,15 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
   async watermark(websiteId: string): Promise<Date | null> {
     const value = await this.state.get<string>(watermarkKey(websiteId));
     return value ? new Date(value) : null;
+  }
+
+  /** Every website's watermark, from the database: what any instance has caught up to. */
+  async watermarks(): Promise<{ websiteId: string; watermark: Date }[]> {
+    const values = await this.state.withPrefix<string>(WATERMARK_PREFIX);
+    return [...values].map(([key, value]) => ({
+      websiteId: key.slice(WATERMARK_PREFIX.length),
+      watermark: new Date(value),
+    }));
   }
 
   private async runAll(reason: string): Promise<ReconcileOutcome> {

@@ -1,12 +1,18 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
 import { Crisp } from 'crisp-api';
 import type { Socket } from 'socket.io-client';
 import { AppConfig } from '../config/app-config';
 import { CrispEventIngestService } from './crisp-event-ingest.service';
 import { HANDLED_EVENTS, type CrispEvent, type CrispEventName } from './crisp-events';
+import { RtmLeaderElectionService } from './rtm-leader-election.service';
 
 export type RtmState =
-  'disabled' | 'connecting' | 'connected' | 'disconnected' | 'unauthorized' | 'stopped';
+  'disabled' | 'standby' | 'connecting' | 'connected' | 'disconnected' | 'unauthorized' | 'stopped';
 
 const RESTART_BASE_MS = 1_000;
 const RESTART_MAX_MS = 60_000;
@@ -25,7 +31,7 @@ function socketOf(client: Crisp): Socket | null {
  * the reconciler to catch up on what the stream missed.
  */
 @Injectable()
-export class RtmListenerService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RtmListenerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('CrispRtmService');
   private client: Crisp | null = null;
   private restartTimer?: NodeJS.Timeout;
@@ -37,16 +43,31 @@ export class RtmListenerService implements OnApplicationBootstrap, OnApplication
   constructor(
     private readonly config: AppConfig,
     private readonly ingest: CrispEventIngestService,
+    private readonly election: RtmLeaderElectionService,
   ) {}
 
-  onApplicationBootstrap() {
-    if (this.config.realtime.rtmEnabled) this.connect();
+  /** Whether this instance is the one holding (or trying to hold) the RTM connection. */
+  get leading(): boolean {
+    return !['disabled', 'standby', 'stopped'].includes(this.state);
   }
 
-  onApplicationShutdown() {
+  onApplicationBootstrap() {
+    if (!this.config.realtime.rtmEnabled) return;
+    this.state = 'standby';
+    this.election.start((leading) => (leading ? this.connect() : this.standDown()));
+  }
+
+  /** First in a shutdown: no new event is taken while the buffered ones are flushed. */
+  beforeApplicationShutdown() {
     clearTimeout(this.restartTimer);
     this.dispose();
     this.state = 'stopped';
+  }
+
+  private standDown() {
+    clearTimeout(this.restartTimer);
+    this.dispose();
+    this.state = 'standby';
   }
 
   /** Called on every successful (re)authentication. */

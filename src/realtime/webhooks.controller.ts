@@ -10,12 +10,16 @@ import {
   UnauthorizedException,
   type RawBodyRequest,
 } from '@nestjs/common';
+import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { AppConfig } from '../config/app-config';
 import type { ApiResponse } from '../common/api-response';
+import { ApiErrors } from '../openapi/api-error-responses';
 import { CrispEventIngestService } from './crisp-event-ingest.service';
 import { isHandledEvent, type CrispEvent } from './crisp-events';
+import { WebhookAckDto, WebhookEventDto } from './dto/webhook-event.dto';
 import { verifyWebhookSignature } from './webhook-signature';
+import { Public } from '../auth/access.decorator';
 
 interface HookBody {
   website_id?: unknown;
@@ -28,6 +32,8 @@ interface HookBody {
  * Crisp Plugin Hooks, the second door: signed events go down the same line as RTM's, so an event
  * arriving by both is stored once. The answer comes after the commit: a failure makes Crisp retry.
  */
+@ApiTags('Real time')
+@Public()
 @Controller('crisp/webhooks')
 export class WebhooksController {
   constructor(
@@ -37,6 +43,30 @@ export class WebhooksController {
 
   @Post()
   @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Receive a Crisp Plugin Hook',
+    description:
+      "Crisp Plugin Hooks (Web Hooks) of the plugin, verified with `X-Crisp-Signature` (HMAC-SHA256 over `[timestamp;body]`, the raw body as sent, with `CRISP_WEBHOOK_SECRET`) and `X-Crisp-Request-Timestamp` (at most `CRISP_WEBHOOK_MAX_AGE_MS` old). Stored events go down the same line as RTM's, so an event arriving by both is stored once; the answer comes after the commit. Events that change no mirrored data are acknowledged and ignored.",
+  })
+  @ApiHeader({
+    name: 'X-Crisp-Signature',
+    required: true,
+    description:
+      'Hex HMAC-SHA256 of `[<X-Crisp-Request-Timestamp>;<raw body>]` with the Web Hook secret',
+  })
+  @ApiHeader({
+    name: 'X-Crisp-Request-Timestamp',
+    required: true,
+    description: 'When Crisp signed the request, epoch milliseconds (seconds accepted)',
+  })
+  @ApiBody({ type: WebhookEventDto })
+  @ApiOkResponse({ type: WebhookAckDto, description: 'Stored (committed), or ignored' })
+  @ApiErrors({
+    400: 'A body that is not JSON, or not `{website_id, event, data, timestamp}` with `data` naming `session_id` and `website_id`',
+    401: 'A missing or wrong signature, a missing or stale timestamp, or no `CRISP_WEBHOOK_SECRET` configured',
+    413: 'A body above 1 MB',
+    503: 'The event could not be stored yet (database unreachable); Crisp retries',
+  })
   async receive(
     @Req() request: RawBodyRequest<Request>,
     @Headers('x-crisp-request-timestamp') timestamp: string | undefined,

@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
@@ -14,6 +14,7 @@ import {
 } from '../support/crisp-test-setup';
 import { createTestApp, testConfig } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-databases';
+import { buildServiceOnce } from '../support/service-process';
 
 const ROOT = resolve(__dirname, '../..');
 
@@ -128,9 +129,7 @@ describe('backfill resilience: quotas, crashes, several instances', () => {
   });
 
   describe('killed with SIGKILL and started again', () => {
-    beforeAll(() => {
-      execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore', timeout: 180_000 });
-    }, 200_000);
+    beforeAll(() => buildServiceOnce(), 250_000);
 
     const runCli = (websiteId: string, killAfterMs?: number) =>
       new Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }>(

@@ -136,7 +136,12 @@ describe('read API: /crisp-db', () => {
   it('answers an unknown route with 404 in the same envelope', async () => {
     const { status, body } = await get('/crisp-db/nothing-here');
     expect(status).toBe(404);
-    expect(body).toEqual({ code: 404, message: 'Cannot GET /crisp-db/nothing-here', data: null });
+    expect(body).toEqual({
+      code: 404,
+      message: 'Cannot GET /crisp-db/nothing-here',
+      data: null,
+      requestId: expect.any(String) as string,
+    });
   });
 
   const malformed: [string, RegExp][] = [

@@ -133,14 +133,13 @@ describe('real time: RTM, Web Hooks and the catch-up reconciler', () => {
   }
 
   it('mirrors every kind of event over RTM, with no REST call per message event', async () => {
-    const before = simulator.faults.count(
-      'GET /website/:website_id/conversation/:session_id/messages',
-    );
+    const messageReads = () =>
+      simulator.faults.count('GET /website/:id/conversation/:sid/messages');
+    const before = messageReads();
+    expect(before).toBeGreaterThan(0); // the first catch-up read messages: the route name is right
     mutateEverything();
     await mirrorEqualsTruth();
-    expect(
-      simulator.faults.count('GET /website/:website_id/conversation/:session_id/messages'),
-    ).toBe(before);
+    expect(messageReads()).toBe(before);
   });
 
   it('stores an event delivered three times once', async () => {

@@ -1,4 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Logger } from 'pino';
 import { Test } from '@nestjs/testing';
 import { AppModule } from '../../src/app.module';
 import type { AppConfig } from '../../src/config/app-config';
@@ -18,12 +20,18 @@ export function testConfig(variables: Record<string, string> = {}): AppConfig {
 export async function createTestApp(
   connection: DatabaseConnection,
   config: AppConfig = testConfig(),
+  logger?: Logger,
 ): Promise<INestApplication> {
   const moduleRef = await Test.createTestingModule({
     imports: [AppModule.register(config, connection)],
   }).compile();
   const app = configureHttpApp(
-    moduleRef.createNestApplication({ logger: ['error', 'warn'], rawBody: true }),
+    moduleRef.createNestApplication<NestExpressApplication>({
+      logger: ['error', 'warn'],
+      bodyParser: false,
+      rawBody: true,
+    }),
+    logger,
   );
   await app.init();
   return app;

@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { toPositiveInteger } from './query-transforms';
@@ -9,6 +10,14 @@ const LIMIT_MESSAGE = `limit must be an integer between 1 and ${MAX_PAGE_SIZE}`;
 
 /** `page` and `limit` as in the seed, plus an opaque keyset `cursor` for deep paging. */
 export class PageQueryDto {
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_PAGE_NUMBER,
+    default: 1,
+    description:
+      'Page number (offset paging; deep pages cost more: prefer `cursor`). Not with `cursor`.',
+  })
   @IsOptional()
   @Transform(toPositiveInteger)
   @IsInt({ message: PAGE_MESSAGE })
@@ -16,6 +25,13 @@ export class PageQueryDto {
   @Max(MAX_PAGE_NUMBER, { message: PAGE_MESSAGE })
   page?: number;
 
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_PAGE_SIZE,
+    default: 10,
+    description: 'Page size',
+  })
   @IsOptional()
   @Transform(toPositiveInteger)
   @IsInt({ message: LIMIT_MESSAGE })
@@ -23,6 +39,13 @@ export class PageQueryDto {
   @Max(MAX_PAGE_SIZE, { message: LIMIT_MESSAGE })
   limit: number = 10;
 
+  @ApiPropertyOptional({
+    type: 'string',
+    maxLength: 200,
+    pattern: '^[A-Za-z0-9_-]+$',
+    description:
+      'The `pagination.nextCursor` of the previous page (keyset paging: every page costs the same). Not with `page`.',
+  })
   @IsOptional()
   @IsString({ message: 'cursor must be a string' })
   @MaxLength(200, { message: 'cursor is not a cursor this API returned' })

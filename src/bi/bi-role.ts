@@ -1,0 +1,55 @@
+import { escapeIdentifier, escapeLiteral } from 'pg';
+
+/** What a BI role is made of: who, where, and (when given) the password to set. */
+export interface BiRoleRequest {
+  role: string;
+  database: string;
+  schema: string;
+  /** Omitted: a new role gets none, an existing one keeps its own. */
+  password?: string;
+}
+
+/**
+ * Lower-case letters, digits and `_` only, so that the name needs no quoting in any tool, and
+ * never `pg_*`, which PostgreSQL reserves.
+ */
+export function roleNameProblem(role: string): string | null {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(role)) {
+    return 'a role name is 1 to 63 lower-case letters, digits or _, not starting with a digit';
+  }
+  if (role.startsWith('pg_')) return 'role names starting with pg_ are reserved by PostgreSQL';
+  return null;
+}
+
+/**
+ * The statements that make `role` a read-only login for BI tools, to run in one transaction.
+ * Idempotent: run again, they leave the same role. An existing role is brought back to exactly
+ * this: any privilege it had on the schema's tables and sequences, or CREATE on the schema, is
+ * revoked.
+ * Default privileges cover the tables and views that later migrations (run by the user running
+ * these statements) create.
+ */
+export function biRoleStatements({ role, database, schema, password }: BiRoleRequest): string[] {
+  const problem = roleNameProblem(role);
+  if (problem) throw new Error(problem);
+  const who = escapeIdentifier(role);
+  const where = escapeIdentifier(schema);
+  const passwordClause = password === undefined ? '' : ` PASSWORD ${escapeLiteral(password)}`;
+  return [
+    `DO $$ BEGIN
+       IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ${escapeLiteral(role)}) THEN
+         CREATE ROLE ${who};
+       END IF;
+     END $$`,
+    `ALTER ROLE ${who} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS${passwordClause}`,
+    // A second lock: BI tools open read-only transactions even if a write privilege slips in.
+    `ALTER ROLE ${who} SET default_transaction_read_only = on`,
+    `GRANT CONNECT ON DATABASE ${escapeIdentifier(database)} TO ${who}`,
+    `REVOKE CREATE ON SCHEMA ${where} FROM ${who}`,
+    `GRANT USAGE ON SCHEMA ${where} TO ${who}`,
+    `REVOKE ALL ON ALL TABLES IN SCHEMA ${where} FROM ${who}`,
+    `REVOKE ALL ON ALL SEQUENCES IN SCHEMA ${where} FROM ${who}`,
+    `GRANT SELECT ON ALL TABLES IN SCHEMA ${where} TO ${who}`,
+    `ALTER DEFAULT PRIVILEGES IN SCHEMA ${where} GRANT SELECT ON TABLES TO ${who}`,
+  ];
+}

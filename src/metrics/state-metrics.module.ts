@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { BackfillModule } from '../backfill/backfill.module';
+import { CrispModule } from '../crisp/crisp.module';
+import { RealtimeModule } from '../realtime/realtime.module';
+import { StateMetricsService } from './state-metrics.service';
+
+/**
+ * The metrics read from other modules' state. Kept apart from the global MetricsModule, which
+ * those modules depend on, so that no module imports one that depends on it.
+ */
+@Module({
+  imports: [RealtimeModule, CrispModule, BackfillModule],
+  providers: [StateMetricsService],
+})
+export class StateMetricsModule {}

@@ -1,0 +1,133 @@
+import { Injectable } from '@nestjs/common';
+import { BackfillJobsRepository } from '../backfill/backfill-jobs.repository';
+import { BACKFILL_STATUSES } from '../backfill/backfill-job.entity';
+import { AppConfig } from '../config/app-config';
+import { CrispRestService } from '../crisp/crisp-rest.service';
+import { MirrorWriterService } from '../realtime/mirror-writer.service';
+import { ReconcilerService } from '../realtime/reconciler.service';
+import { RtmListenerService } from '../realtime/rtm-listener.service';
+import { MetricsService } from './metrics.service';
+
+/**
+ * Several gauges drawn from one query: a scrape collects every gauge at once, so the calls made
+ * while the query runs share it, and the next scrape asks again.
+ */
+function oncePerScrape<T>(read: () => Promise<T>): () => Promise<T> {
+  let running: Promise<T> | null = null;
+  return () => (running ??= read().finally(() => setImmediate(() => (running = null))));
+}
+
+/**
+ * Metrics read at scrape time from state the service keeps anyway (in memory or in PostgreSQL),
+ * so that none of them costs anything between scrapes. The database reads are a few indexed
+ * queries per scrape.
+ */
+@Injectable()
+export class StateMetricsService {
+  constructor(
+    private readonly config: AppConfig,
+    metrics: MetricsService,
+    writer: MirrorWriterService,
+    rtm: RtmListenerService,
+    crisp: CrispRestService,
+    reconciler: ReconcilerService,
+    backfills: BackfillJobsRepository,
+  ) {
+    metrics.gauge('mirror_buffer_depth', 'Changes waiting to be written to PostgreSQL', [], (g) =>
+      g.set(writer.depth),
+    );
+    metrics.gauge(
+      'rtm_connected',
+      '1 while this instance holds a live Crisp RTM session',
+      [],
+      (g) => g.set(rtm.state === 'connected' ? 1 : 0),
+    );
+    metrics.counterFrom(
+      'crisp_rest_calls_total',
+      'Crisp REST calls made by this instance (retries included), by route template and status (ok, or the failure status)',
+      ['route', 'status'],
+      () =>
+        Object.entries(crisp.stats.snapshot()).flatMap(([route, byStatus]) =>
+          Object.entries(byStatus).map(([status, value]) => ({ labels: { route, status }, value })),
+        ),
+    );
+    this.registerQuota(metrics, crisp);
+    this.registerWatermarks(metrics, reconciler);
+    this.registerBackfills(metrics, backfills);
+  }
+
+  private registerQuota(metrics: MetricsService, crisp: CrispRestService) {
+    const read = oncePerScrape(() => crisp.quotaToday());
+    metrics.gauge(
+      'crisp_quota_used',
+      "Crisp requests taken from today's (UTC) daily budget by every instance",
+      [],
+      async (g) => g.set((await read()).used),
+    );
+    metrics.gauge(
+      'crisp_quota_left',
+      "Crisp requests left in today's (UTC) daily budget (CRISP_DAILY_REQUEST_BUDGET)",
+      [],
+      async (g) => {
+        const { used, dailyBudget } = await read();
+        g.set(Math.max(0, dailyBudget - used));
+      },
+    );
+  }
+
+  private registerWatermarks(metrics: MetricsService, reconciler: ReconcilerService) {
+    metrics.gauge(
+      'reconciler_watermark_age_seconds',
+      'Seconds since the point each website is caught up to by the reconciler (only while RTM is enabled)',
+      ['website_id'],
+      async (g) => {
+        // Without RTM no catch-up runs, and an ever-growing age would only be noise.
+        if (!this.config.realtime.rtmEnabled) return;
+        const now = Date.now();
+        for (const { websiteId, watermark } of await reconciler.watermarks()) {
+          g.set({ website_id: websiteId }, Math.max(0, (now - watermark.getTime()) / 1000));
+        }
+      },
+    );
+  }
+
+  private registerBackfills(metrics: MetricsService, backfills: BackfillJobsRepository) {
+    metrics.gauge('backfill_jobs', 'Backfill jobs, by status', ['status'], async (g) => {
+      const counts = await backfills.countByStatus();
+      for (const status of BACKFILL_STATUSES) g.set({ status }, counts.get(status) ?? 0);
+    });
+    const read = oncePerScrape(() => backfills.activeProgress());
+    metrics.gauge(
+      'backfill_conversations_done',
+      'Conversations whose messages the active backfill of the website has read completely',
+      ['website_id'],
+      async (g) => {
+        for (const job of await read()) g.set({ website_id: job.websiteId }, job.conversationsDone);
+      },
+    );
+    metrics.gauge(
+      'backfill_messages_done',
+      'Messages stored by the active backfill of the website',
+      ['website_id'],
+      async (g) => {
+        for (const job of await read()) g.set({ website_id: job.websiteId }, job.messagesStored);
+      },
+    );
+    metrics.gauge(
+      'backfill_progress_ratio',
+      'Share of the listed conversations done by the active backfill (0 while it still lists)',
+      ['website_id'],
+      async (g) => {
+        for (const job of await read()) {
+          const ratio =
+            job.phase === 'listing'
+              ? 0
+              : job.conversationsListed === 0
+                ? 1
+                : job.conversationsDone / job.conversationsListed;
+          g.set({ website_id: job.websiteId }, ratio);
+        }
+      },
+    );
+  }
+}

@@ -1,0 +1,194 @@
+import { createHash, createHmac, pbkdf2Sync } from 'node:crypto';
+import { Client, DatabaseError } from 'pg';
+import { applyBiRole } from '../../src/bi/apply-bi-role';
+import { createBiRoleCli, type CliIo } from '../../src/bi/create-bi-role-cli';
+import { toEnvironmentVariables, toPgClientConfig } from '../../src/database/database-connection';
+import { testConfig } from '../support/test-app';
+import { createTestDatabase, type TestDatabase } from '../support/test-databases';
+import { connectAs, dropRole, testRole } from './bi-test-role';
+
+const INSUFFICIENT_PRIVILEGE = '42501';
+const READ_ONLY_SQL_TRANSACTION = '25006';
+
+/**
+ * Whether a stored SCRAM-SHA-256 verifier was made from `password` (RFC 5802 / 7677): the
+ * embedded test server trusts every local login, so a login proves nothing about the password.
+ */
+function verifierMatches(stored: string, password: string): boolean {
+  const [, iterations, salt, storedKey, serverKey] =
+    /^SCRAM-SHA-256\$(\d+):([^$]+)\$([^:]+):(.+)$/.exec(stored) ?? [];
+  if (!iterations) return false;
+  const salted = pbkdf2Sync(
+    password,
+    Buffer.from(salt, 'base64'),
+    Number(iterations),
+    32,
+    'sha256',
+  );
+  const hmac = (text: string) => createHmac('sha256', salted).update(text).digest();
+  return (
+    createHash('sha256').update(hmac('Client Key')).digest('base64') === storedKey &&
+    hmac('Server Key').toString('base64') === serverKey
+  );
+}
+
+async function sqlState(work: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await work;
+    return undefined;
+  } catch (error) {
+    return error instanceof DatabaseError ? error.code : String(error);
+  }
+}
+
+describe('the read-only BI role', () => {
+  let database: TestDatabase;
+  let admin: Client;
+  let bi: Client;
+  const { role, password } = testRole();
+  const output: string[] = [];
+
+  const cliIo = (stdin = ''): CliIo => ({
+    loadConfig: () => testConfig(toEnvironmentVariables(database.connection)),
+    readStdin: () => Promise.resolve(stdin),
+    out: (line) => output.push(line),
+    err: (line) => output.push(line),
+  });
+
+  const storedPassword = async () => {
+    const { rows } = await admin.query<{ rolpassword: string }>(
+      'SELECT rolpassword FROM pg_authid WHERE rolname = $1',
+      [role],
+    );
+    return rows[0].rolpassword;
+  };
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    admin = new Client(toPgClientConfig(database.connection));
+    await admin.connect();
+    await admin.query(
+      `INSERT INTO conversations (session_id, website_id, state, observed_at, sync_source)
+       VALUES ('session_1', 'w1', 'pending', now(), 'backfill')`,
+    );
+  });
+
+  afterAll(async () => {
+    await bi?.end();
+    if (admin) {
+      await dropRole(admin, role).catch(() => undefined);
+      await admin.end();
+    }
+    await database?.drop();
+  });
+
+  it('is created by the command, with the password read from stdin and never printed', async () => {
+    expect(await createBiRoleCli([role, '-'], cliIo(`${password}\n`))).toBe(0);
+    expect(output.join('\n')).toContain(`Role "${role}" created`);
+    expect(output.join('\n')).toMatch(new RegExp(`Connect a BI tool with: postgresql://${role}@`));
+    expect(output.join('\n')).not.toContain(password);
+    expect(verifierMatches(await storedPassword(), password)).toBe(true);
+    expect(verifierMatches(await storedPassword(), 'another password')).toBe(false);
+  });
+
+  it('logs in and reads the tables and the views', async () => {
+    bi = await connectAs(database.connection, role, password);
+    const { rows } = await bi.query<{ session_id: string }>(
+      'SELECT session_id FROM bi_conversations',
+    );
+    expect(rows).toEqual([{ session_id: 'session_1' }]);
+    const volume = await bi.query('SELECT * FROM bi_daily_volume');
+    expect(volume.rowCount).toBe(0);
+  });
+
+  it('starts every session read-only', async () => {
+    const { rows } = await bi.query<{ default_transaction_read_only: string }>(
+      'SHOW default_transaction_read_only',
+    );
+    expect(rows).toEqual([{ default_transaction_read_only: 'on' }]);
+    expect(await sqlState(bi.query(`UPDATE conversations SET state = 'resolved'`))).toBe(
+      READ_ONLY_SQL_TRANSACTION,
+    );
+  });
+
+  it('holds no privilege to write, even with read-only sessions turned off', async () => {
+    await bi.query('SET default_transaction_read_only = off');
+    const attempts = [
+      `INSERT INTO conversations (session_id, website_id, observed_at, sync_source)
+         VALUES ('session_2', 'w1', now(), 'backfill')`,
+      `UPDATE conversations SET state = 'resolved'`,
+      `DELETE FROM conversations`,
+      `TRUNCATE sync_state`,
+      `CREATE TABLE bi_scratch (x int)`,
+      `CREATE VIEW bi_scratch AS SELECT 1`,
+      `DROP VIEW bi_daily_volume`,
+      `SELECT nextval('conversations_id_seq')`,
+    ];
+    for (const sql of attempts) {
+      expect([sql, await sqlState(bi.query(sql))]).toEqual([sql, INSUFFICIENT_PRIVILEGE]);
+    }
+    const { rows } = await admin.query<{ state: string }>('SELECT state FROM conversations');
+    expect(rows).toEqual([{ state: 'pending' }]);
+  });
+
+  it('is idempotent, keeps its password when given none, and takes back any write privilege', async () => {
+    const before = await storedPassword();
+    await admin.query(`GRANT INSERT, UPDATE ON conversations TO ${admin.escapeIdentifier(role)}`);
+    await admin.query(`ALTER ROLE ${admin.escapeIdentifier(role)} CREATEDB`);
+    output.length = 0;
+    expect(await createBiRoleCli([role], cliIo())).toBe(0);
+    expect(output.join('\n')).toContain(`Role "${role}" updated`);
+    expect(output.join('\n')).toContain('Its password is unchanged.');
+    expect(await storedPassword()).toBe(before);
+    const { rows } = await admin.query<Record<string, boolean>>(
+      `SELECT rolcanlogin, rolsuper, rolcreatedb, rolcreaterole, rolreplication, rolbypassrls,
+         has_table_privilege(rolname, 'conversations', 'SELECT') AS can_select,
+         has_table_privilege(rolname, 'conversations', 'INSERT') AS can_insert,
+         has_table_privilege(rolname, 'conversations', 'UPDATE') AS can_update,
+         has_schema_privilege(rolname, 'public', 'CREATE') AS can_create
+       FROM pg_roles WHERE rolname = $1`,
+      [role],
+    );
+    expect(rows).toEqual([
+      {
+        rolcanlogin: true,
+        rolsuper: false,
+        rolcreatedb: false,
+        rolcreaterole: false,
+        rolreplication: false,
+        rolbypassrls: false,
+        can_select: true,
+        can_insert: false,
+        can_update: false,
+        can_create: false,
+      },
+    ]);
+  });
+
+  it('changes the password when run again with a new one', async () => {
+    output.length = 0;
+    expect(await createBiRoleCli([role, 'a new password'], cliIo())).toBe(0);
+    expect(output.join('\n')).not.toContain('a new password');
+    expect(verifierMatches(await storedPassword(), 'a new password')).toBe(true);
+  });
+
+  it('refuses the user the service connects as, superusers and malformed names', async () => {
+    const { rows } = await admin.query<{ user: string }>('SELECT current_user AS user');
+    await expect(applyBiRole(admin, rows[0].user)).rejects.toThrow(
+      /the user the service connects as/,
+    );
+    const superuser = `${role}_super`;
+    await admin.query(`CREATE ROLE ${superuser} SUPERUSER`);
+    try {
+      await expect(applyBiRole(admin, superuser)).rejects.toThrow(/is a superuser/);
+    } finally {
+      await admin.query(`DROP ROLE ${superuser}`);
+    }
+    output.length = 0;
+    expect(await createBiRoleCli(['Robert"; DROP TABLE conversations; --'], cliIo())).toBe(2);
+    expect(await createBiRoleCli(['pg_reader'], cliIo())).toBe(2);
+    expect(await createBiRoleCli([], cliIo())).toBe(2);
+    expect(await createBiRoleCli([role, '-'], cliIo('\n'))).toBe(2);
+    expect(output.join('\n')).toMatch(/usage: npm run db:create-bi-role/);
+  });
+});
