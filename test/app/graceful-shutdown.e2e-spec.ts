@@ -1,16 +1,15 @@
 import type { DataSource } from 'typeorm';
-import { toEnvironmentVariables } from '../../src/database/database-connection';
 import { CrispSimulator, GroundTruth, signHook } from '../../tools/crisp-simulator';
-import {
-  compareMirrorWithTruth,
-  eventually,
-  PERFECT,
-  simulatorVariables,
-} from '../support/crisp-test-setup';
+import { compareMirrorWithTruth, eventually, PERFECT } from '../support/crisp-test-setup';
 import { openDataLayer } from '../support/data-layer';
-import { buildServiceOnce, ServiceProcess } from '../support/service-process';
+import {
+  buildServiceOnce,
+  realtimeServiceVariables,
+  ServiceProcess,
+} from '../support/service-process';
 import { freePort } from '../support/test-database-server';
 import { createTestDatabase, type TestDatabase } from '../support/test-databases';
+import { startSimulatedWebsite } from '../support/simulated-website';
 
 jest.setTimeout(180_000);
 
@@ -27,17 +26,7 @@ describe('graceful shutdown', () => {
   let url: string;
 
   beforeAll(async () => {
-    truth = new GroundTruth({ seed: 91 });
-    websiteId = truth.addWebsite().website_id;
-    for (let i = 0; i < 50; i += 1) {
-      truth.addSyntheticConversation(websiteId, {
-        messageCount: 1,
-        createdAt: Date.now() - 600_000 + i * 1000,
-        rng: truth.rng,
-      });
-    }
-    simulator = new CrispSimulator({ seed: 91, truth });
-    await simulator.start();
+    ({ truth, websiteId, simulator } = await startSimulatedWebsite(91, 50, () => 1));
     database = await createTestDatabase();
     ({ dataSource } = await openDataLayer(database.connection, 2));
     await buildServiceOnce();
@@ -53,20 +42,15 @@ describe('graceful shutdown', () => {
   async function startService() {
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
-    const service = new ServiceProcess({
-      ...toEnvironmentVariables(database.connection),
-      ...simulatorVariables(simulator.restUrl, {
-        CRISP_RTM_ENABLED: 'true',
-        CRISP_WEBHOOK_SECRET: SECRET,
-        CRISP_WEBSITE_IDS: websiteId,
-        RECONCILE_INTERVAL_MS: '0',
-        RECONCILE_LOOKBACK_MS: '60000',
+    const service = new ServiceProcess(
+      realtimeServiceVariables({
+        connection: database.connection,
+        simulatorUrl: simulator.restUrl,
+        websiteId,
+        webhookSecret: SECRET,
+        port,
       }),
-      NODE_ENV: 'development',
-      DB_RUN_MIGRATIONS: 'false',
-      PORT: String(port),
-      LOG_FORMAT: 'json',
-    });
+    );
     services.push(service);
     await service.waitFor(/Crisp RTM connected successfully/);
     return service;

@@ -1,18 +1,21 @@
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
-import { toEnvironmentVariables } from '../../src/database/database-connection';
 import { CrispSimulator, GroundTruth, signHook } from '../../tools/crisp-simulator';
 import {
   compareMirrorWithTruth,
   conversationFieldsDiffer,
   eventually,
   PERFECT,
-  simulatorVariables,
 } from '../support/crisp-test-setup';
 import { openDataLayer } from '../support/data-layer';
-import { buildServiceOnce, ServiceProcess } from '../support/service-process';
+import {
+  buildServiceOnce,
+  realtimeServiceVariables,
+  ServiceProcess,
+} from '../support/service-process';
 import { freePort } from '../support/test-database-server';
 import { createTestDatabase, type TestDatabase } from '../support/test-databases';
+import { startSimulatedWebsite } from '../support/simulated-website';
 
 jest.setTimeout(180_000);
 
@@ -28,17 +31,7 @@ describe('two instances on one database: one RTM leader, failover after SIGKILL'
   const processes: ServiceProcess[] = [];
 
   beforeAll(async () => {
-    truth = new GroundTruth({ seed: 77 });
-    websiteId = truth.addWebsite().website_id;
-    for (let i = 0; i < 20; i += 1) {
-      truth.addSyntheticConversation(websiteId, {
-        messageCount: 2,
-        createdAt: Date.now() - 600_000 + i * 1000,
-        rng: truth.rng,
-      });
-    }
-    simulator = new CrispSimulator({ seed: 77, truth });
-    await simulator.start();
+    ({ truth, websiteId, simulator } = await startSimulatedWebsite(77, 20, () => 2));
     database = await createTestDatabase();
     ({ dataSource } = await openDataLayer(database.connection, 2));
     await buildServiceOnce();
@@ -53,20 +46,15 @@ describe('two instances on one database: one RTM leader, failover after SIGKILL'
 
   async function startInstance() {
     const port = await freePort();
-    const service = new ServiceProcess({
-      ...toEnvironmentVariables(database.connection),
-      ...simulatorVariables(simulator.restUrl, {
-        CRISP_RTM_ENABLED: 'true',
-        CRISP_WEBHOOK_SECRET: SECRET,
-        CRISP_WEBSITE_IDS: websiteId,
-        RECONCILE_INTERVAL_MS: '0',
-        RECONCILE_LOOKBACK_MS: '60000',
+    const service = new ServiceProcess(
+      realtimeServiceVariables({
+        connection: database.connection,
+        simulatorUrl: simulator.restUrl,
+        websiteId,
+        webhookSecret: SECRET,
+        port,
       }),
-      NODE_ENV: 'development',
-      DB_RUN_MIGRATIONS: 'false',
-      PORT: String(port),
-      LOG_FORMAT: 'json',
-    });
+    );
     processes.push(service);
     await service.waitFor(/Server is running on port/);
     return { service, url: `http://127.0.0.1:${port}` };

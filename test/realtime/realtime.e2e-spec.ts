@@ -17,6 +17,7 @@ import {
 } from '../support/crisp-test-setup';
 import { createTestApp, testConfig } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-databases';
+import { startSimulatedWebsite } from '../support/simulated-website';
 
 jest.setTimeout(60_000);
 
@@ -32,17 +33,7 @@ describe('real time: RTM, Web Hooks and the catch-up reconciler', () => {
   let rtm: RtmListenerService;
 
   beforeAll(async () => {
-    truth = new GroundTruth({ seed: 31 });
-    websiteId = truth.addWebsite().website_id;
-    for (let i = 0; i < 5; i += 1) {
-      truth.addSyntheticConversation(websiteId, {
-        messageCount: 3 + i,
-        createdAt: Date.now() - 3_600_000 + i * 1000,
-        rng: truth.rng,
-      });
-    }
-    simulator = new CrispSimulator({ seed: 31, truth });
-    await simulator.start();
+    ({ truth, websiteId, simulator } = await startSimulatedWebsite(31, 5, (i) => 3 + i));
     database = await createTestDatabase();
     app = await createTestApp(
       database.connection,

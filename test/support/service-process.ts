@@ -2,8 +2,37 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  toEnvironmentVariables,
+  type DatabaseConnection,
+} from '../../src/database/database-connection';
+import { simulatorVariables } from './crisp-test-setup';
 
 const ROOT = join(__dirname, '../..');
+
+/** The environment of a service process on `connection`, listening on `port`, with RTM and Web Hooks. */
+export function realtimeServiceVariables(options: {
+  connection: DatabaseConnection;
+  simulatorUrl: string;
+  websiteId: string;
+  webhookSecret: string;
+  port: number;
+}): Record<string, string> {
+  return {
+    ...toEnvironmentVariables(options.connection),
+    ...simulatorVariables(options.simulatorUrl, {
+      CRISP_RTM_ENABLED: 'true',
+      CRISP_WEBHOOK_SECRET: options.webhookSecret,
+      CRISP_WEBSITE_IDS: options.websiteId,
+      RECONCILE_INTERVAL_MS: '0',
+      RECONCILE_LOOKBACK_MS: '60000',
+    }),
+    NODE_ENV: 'development',
+    DB_RUN_MIGRATIONS: 'false',
+    PORT: String(options.port),
+    LOG_FORMAT: 'json',
+  };
+}
 
 /**
  * Builds the service once per test run (`npm run build`), however many suites need a real

@@ -1,0 +1,24 @@
+import { CrispSimulator, GroundTruth } from '../../tools/crisp-simulator';
+
+/**
+ * A started simulator whose truth holds one website of `count` conversations, created a second
+ * apart over the last hour, with `messagesOf(i)` messages each.
+ */
+export async function startSimulatedWebsite(
+  seed: number,
+  count: number,
+  messagesOf: (index: number) => number,
+) {
+  const truth = new GroundTruth({ seed });
+  const websiteId = truth.addWebsite().website_id;
+  for (let i = 0; i < count; i += 1) {
+    truth.addSyntheticConversation(websiteId, {
+      messageCount: messagesOf(i),
+      createdAt: Date.now() - 3_600_000 + i * 1000,
+      rng: truth.rng,
+    });
+  }
+  const simulator = new CrispSimulator({ seed, truth });
+  await simulator.start();
+  return { truth, websiteId, simulator };
+}
