@@ -94,7 +94,11 @@ describe('npm start on a machine with no database configured', () => {
     expect(again.pagination.total).toBe(1);
 
     // A command run meanwhile shares the running database instead of stopping it.
-    const environment = { ...process.env, ...variables, NODE_ENV: 'development' };
+    const environment: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...variables,
+      NODE_ENV: 'development',
+    };
     for (const name of ['DATABASE_URL', 'DB_HOST', 'TEST_DATABASE_URL']) delete environment[name];
     execFileSync(process.execPath, [join(ROOT, 'dist/src/database/migration-cli.js'), 'run'], {
       cwd: folder,
