@@ -65,15 +65,19 @@ async function seed(connection: DatabaseConnection) {
   return { deepest, cursor };
 }
 
-function waitForOutput(child: ChildProcess, text: string): Promise<void> {
-  return new Promise((done, fail) => {
-    let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes(text)) done();
-    });
-    child.on('exit', (code) => fail(new Error(`exited with ${code}: ${output}`)));
-  });
+/** Resolves once the service answers its liveness probe (its logs may be quiet). */
+async function waitUntilServing(child: ChildProcess, port: number): Promise<void> {
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  for (;;) {
+    if (exited) throw new Error('the service exited before serving');
+    const status = await fetch(`http://127.0.0.1:${port}/health`).then(
+      (response) => response.status,
+      () => 0,
+    );
+    if (status === 200) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 const TOKEN = 'bench-read-token-0123456789abcdef';
@@ -101,7 +105,10 @@ async function startService(
     env: environment,
     stdio: 'pipe',
   });
-  await waitForOutput(child, `Server is running on port ${port}`);
+  // Logs are read (and dropped) as a log shipper would: an unread pipe would stall the service.
+  child.stdout?.resume();
+  child.stderr?.resume();
+  await waitUntilServing(child, port);
   return child;
 }
 
