@@ -36,6 +36,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
   private knownWebsites: string[] | null = null;
   private failures = 0;
   private retryTimer?: NodeJS.Timeout;
+  private stopped = false;
 
   constructor(
     private readonly config: AppConfig,
@@ -62,6 +63,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
   }
 
   onApplicationShutdown() {
+    this.stopped = true;
     clearInterval(this.timer);
     clearTimeout(this.retryTimer);
   }
@@ -85,12 +87,18 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
           `Catch-up (${reason}) failed: ${String(error)}; retrying in ${retryIn} ms`,
         );
         clearTimeout(this.retryTimer);
-        this.retryTimer = setTimeout(() => void this.reconcile(`retry after: ${reason}`), retryIn);
+        // A run cut short by the shutdown is not retried: the next start catches up.
+        if (!this.stopped) {
+          this.retryTimer = setTimeout(
+            () => void this.reconcile(`retry after: ${reason}`),
+            retryIn,
+          );
+        }
         return { websites: 0, conversations: 0, messages: 0 };
       })
       .finally(() => {
         this.running = null;
-        if (this.again) {
+        if (this.again && !this.stopped) {
           this.again = false;
           void this.reconcile('requested during the previous run');
         }

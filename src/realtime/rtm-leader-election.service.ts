@@ -5,6 +5,7 @@ import { toPgClientConfig, type DatabaseConnection } from '../database/database-
 import { DATABASE_CONNECTION } from '../database/database-connection.module';
 
 const LEADER_LOCK = 'crisp-basedash:rtm-leader';
+const END_WAIT_MS = 1_000;
 
 /**
  * Of all instances on one database, one holds Crisp RTM: the one holding a session-level
@@ -98,9 +99,17 @@ export class RtmLeaderElectionService implements OnApplicationShutdown {
     return client;
   }
 
+  /**
+   * Ends the session (freeing the lock). A connection the server already cut may never confirm
+   * its end, so this waits a second at most: a campaign or a shutdown must never hang on it.
+   */
   private async disconnect(client = this.client) {
     if (client === this.client) this.client = null;
-    await client?.end().catch(() => undefined);
+    if (!client) return;
+    let timer: NodeJS.Timeout | undefined;
+    const giveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, END_WAIT_MS)));
+    await Promise.race([client.end().catch(() => undefined), giveUp]);
+    clearTimeout(timer);
   }
 }
 

@@ -128,6 +128,8 @@ export class RtmListenerService implements OnApplicationBootstrap, BeforeApplica
 
   private restartLater(reason: string) {
     this.dispose();
+    // A connection attempt that fails after a shutdown or a stand-down is not retried.
+    if (this.state === 'stopped' || this.state === 'standby') return;
     const ceiling = Math.min(RESTART_MAX_MS, RESTART_BASE_MS * 2 ** this.restarts);
     const delay = Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
     this.restarts += 1;
