@@ -21,6 +21,8 @@ import { buildBenchTruth } from './bench-truth';
 import type { SimulatorCommand } from './simulator-process';
 import { compareMirrorWithTruth, minimumBackfillCalls } from '../../test/support/crisp-test-setup';
 import { openBenchDatabase } from '../support/bench-database';
+import { cpuSecondsOfTree, ownCpuSeconds } from '../support/process-cpu';
+import { readFileSync } from 'node:fs';
 
 /**
  * bench/backfill: a complete backfill of a simulated website (400 conversations, 1–250 messages
@@ -38,6 +40,8 @@ const NAIVE_SAMPLE = 2_000;
 /** A Crisp simulator in a child process, answering commands over IPC. */
 async function startSimulatorProcess(conversations: number) {
   const child = fork(join(__dirname, 'simulator-process.js'), [String(conversations)]);
+  // A failed run must not leave the simulator behind.
+  process.on('exit', () => child.kill());
   const replies: ((reply: { type: string; count?: number; restUrl?: string }) => void)[] = [];
   child.on('message', (reply: { type: string }) => replies.shift()?.(reply));
   const next = () =>
@@ -50,7 +54,7 @@ async function startSimulatorProcess(conversations: number) {
     child.send(message);
     return (await reply).count ?? 0;
   };
-  return { restUrl: ready.restUrl as string, command };
+  return { restUrl: ready.restUrl as string, command, pid: child.pid ?? 0 };
 }
 
 type SimulatorHandle = Awaited<ReturnType<typeof startSimulatorProcess>>;
@@ -63,6 +67,7 @@ function asRestMessages(truth: GroundTruth, websiteId: string, sessionId: string
 async function openService(connection: DatabaseConnection, restUrl: string) {
   const variables: Record<string, string> = {
     NODE_ENV: 'production',
+    API_TOKEN: 'bench-admin-token-0123456789abcdef',
     ...toEnvironmentVariables(connection),
     DB_RUN_MIGRATIONS: 'false',
     DB_POOL_SIZE: String(CONCURRENCY + 4),
@@ -86,6 +91,30 @@ async function reset(dataSource: DataSource) {
   );
 }
 
+/** The postmaster's pid when the database runs on this machine (to read its CPU), else null. */
+async function postmasterPid(dataSource: DataSource): Promise<number | null> {
+  try {
+    const rows: { data_directory: string }[] = await dataSource.query('SHOW data_directory');
+    const pid = Number(
+      readFileSync(`${rows[0].data_directory}/postmaster.pid`, 'utf8').split('\n')[0],
+    );
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+/** CPU seconds of the three processes at work: this service, the simulator, PostgreSQL. */
+function cpuNow(simulator: SimulatorHandle, postmaster: number | null) {
+  return {
+    service: ownCpuSeconds(),
+    simulator: cpuSecondsOfTree(simulator.pid),
+    postgres: postmaster === null ? Number.NaN : cpuSecondsOfTree(postmaster),
+  };
+}
+
+type CpuShares = ReturnType<typeof cpuNow>;
+
 async function timedBackfill(
   app: INestApplicationContext,
   simulator: SimulatorHandle,
@@ -95,11 +124,24 @@ async function timedBackfill(
   await reset(dataSource);
   await simulator.command({ type: 'resetCounters' });
   const backfill = app.get(BackfillService);
+  const postmaster = await postmasterPid(dataSource);
+  const before = cpuNow(simulator, postmaster);
   const started = performance.now();
   const { status } = await backfill.startOrJoin(websiteId);
   const done = await backfill.waitUntilSettled(status.id, 20);
   const seconds = (performance.now() - started) / 1000;
-  return { seconds, done, calls: await simulator.command({ type: 'count' }) };
+  const after = cpuNow(simulator, postmaster);
+  const cpu = {
+    service: after.service - before.service,
+    simulator: after.simulator - before.simulator,
+    postgres: after.postgres - before.postgres,
+  };
+  return { seconds, done, cpu, calls: await simulator.command({ type: 'count' }) };
+}
+
+function describeCpu(cpu: CpuShares, seconds: number) {
+  const total = cpu.service + cpu.simulator + cpu.postgres;
+  return `CPU s: service ${cpu.service.toFixed(2)}, simulator ${cpu.simulator.toFixed(2)}, PostgreSQL ${cpu.postgres.toFixed(2)} (${(total / seconds).toFixed(2)} cores busy)`;
 }
 
 /** The ceiling: the same messages through the same batched upsert, 40 a batch, no Crisp at all. */
@@ -221,6 +263,8 @@ async function main() {
   console.log(
     `| backfill, ${LATENCY_MS} ms latency | ${slow.seconds.toFixed(2)} s, ${slow.calls} calls | ${(slow.seconds / ideal).toFixed(2)} × ideal ${ideal.toFixed(2)} s (calls × ${LATENCY_MS} ms / ${CONCURRENCY}) |`,
   );
+  console.log(`| CPU, 0 latency | ${describeCpu(fast.cpu, fast.seconds)} | |`);
+  console.log(`| CPU, ${LATENCY_MS} ms latency | ${describeCpu(slow.cpu, slow.seconds)} | |`);
   console.log(`| job status | ${fast.done.status} / ${slow.done.status} | |`);
 
   await app.close();

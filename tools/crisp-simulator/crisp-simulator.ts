@@ -34,6 +34,13 @@ export interface CrispSimulatorOptions {
   traffic?: Omit<LiveTrafficOptions, 'seed'>;
   /** Interface to listen on. Default 127.0.0.1. */
   host?: string;
+  /**
+   * How long an idle keep-alive connection stays open (ms). Default 1000, which fetch() (undici)
+   * treats as no keep-alive at all: it keeps a connection only for the announced timeout less
+   * its own 1 s margin, so every request opens a new TCP connection. A real API keeps them for
+   * a minute or more; benchmarks pass such a value so as not to measure connection set-up.
+   */
+  keepAliveTimeoutMs?: number;
 }
 
 export interface SimulatorUrls {
@@ -65,10 +72,12 @@ export class CrispSimulator {
   private server: Server | null = null;
   private urls: SimulatorUrls | null = null;
   private readonly host: string;
+  private readonly keepAliveTimeoutMs: number;
 
   constructor(options: CrispSimulatorOptions = {}) {
     this.seed = options.seed ?? 1;
     this.host = options.host ?? '127.0.0.1';
+    this.keepAliveTimeoutMs = options.keepAliveTimeoutMs ?? 1000;
     this.truth =
       options.truth ??
       generateGroundTruth({
@@ -118,7 +127,7 @@ export class CrispSimulator {
     }
     const server = createServer(this.rest.handle);
     // Keep-alive sockets from fetch() would otherwise keep stop() waiting.
-    server.keepAliveTimeout = 1000;
+    server.keepAliveTimeout = this.keepAliveTimeoutMs;
     this.rtm.attach(server);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
