@@ -165,31 +165,6 @@ export class BackfillJobsRepository {
     );
   }
 
-  /** Batches of messages have been stored: move their conversations' checkpoints with them. */
-  async recordMessageBatches(
-    manager: EntityManager,
-    jobId: string,
-    checkpoints: MessageBatchCheckpoint[],
-  ) {
-    if (checkpoints.length === 0) return;
-    await manager.query(
-      `WITH progress AS (
-         SELECT * FROM jsonb_to_recordset($2::jsonb)
-           AS p("sessionId" text, "messagesStored" int, requests int, "nextBefore" bigint)
-       ), moved AS (
-         UPDATE backfill_job_conversations w
-         SET next_before = p."nextBefore", messages_stored = w.messages_stored + p."messagesStored",
-           requests = w.requests + p.requests,
-           status = CASE WHEN p."nextBefore" IS NULL THEN 'done' ELSE 'pending' END
-         FROM progress p WHERE w.job_id = $1 AND w.session_id = p."sessionId"
-         RETURNING w.session_id, w.status, w.updated_at_crisp
-       )
-       UPDATE conversations c SET messages_synced_through = moved.updated_at_crisp
-       FROM moved WHERE moved.status = 'done' AND c.session_id = moved.session_id`,
-      [jobId, JSON.stringify(checkpoints)],
-    );
-  }
-
   /** Every active job's progress in one query (read at each metrics scrape). */
   async activeProgress(): Promise<ActiveBackfillProgress[]> {
     const rows: (Omit<ActiveBackfillProgress, 'messagesStored'> & { messagesStored: string })[] =

@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { ConversationMessage } from 'crisp-api';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { ConversationMessagesRepository } from '../conversations/conversation-messages.repository';
 import { ConversationsRepository } from '../conversations/conversations.repository';
 import {
   conversationRecordFromCrisp,
@@ -19,6 +18,7 @@ import {
 } from '../crisp/crisp-rest.service';
 import type { BackfillJob } from './backfill-job.entity';
 import { BackfillJobsRepository, type PendingConversation } from './backfill-jobs.repository';
+import { BackfillBatchStore } from './backfill-batch-store';
 import { BackfillBatchWriter } from './backfill-batch-writer';
 import { nextPage } from './conversation-message-pager';
 import { WebsiteLockService } from './website-lock.service';
@@ -44,7 +44,7 @@ export class BackfillRunnerService {
     private readonly locks: WebsiteLockService,
     private readonly crisp: CrispRestService,
     private readonly conversations: ConversationsRepository,
-    private readonly messages: ConversationMessagesRepository,
+    private readonly batchStore: BackfillBatchStore,
   ) {}
 
   /** Asks running jobs to stop at their next checkpoint. */
@@ -118,14 +118,7 @@ export class BackfillRunnerService {
   /** Reads the pending conversations with `CRISP_CONCURRENCY` workers; the first failure stops all. */
   private async readAllMessages(job: BackfillJob) {
     const pending = await this.jobs.pendingConversations(job.id);
-    const writer = new BackfillBatchWriter((batches) =>
-      this.inBackfillTransaction(async (manager) => {
-        const records = batches.flatMap((batch) => batch.records);
-        if (records.length > 0) await this.messages.upsertWithin(manager, records);
-        const checkpoints = batches.map((batch) => batch.checkpoint);
-        await this.jobs.recordMessageBatches(manager, job.id, checkpoints);
-      }),
-    );
+    const writer = new BackfillBatchWriter((batches) => this.batchStore.store(job.id, batches));
     let next = 0;
     let failure: Error | undefined;
     const fail = (error: unknown) => {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConversationsModule } from '../conversations/conversations.module';
 import { CrispModule } from '../crisp/crisp.module';
+import { BackfillBatchStore } from './backfill-batch-store';
 import { BackfillJobsRepository } from './backfill-jobs.repository';
 import { BackfillRunnerService } from './backfill-runner.service';
 import { BackfillController } from './backfill.controller';
@@ -16,6 +17,7 @@ import { WebsiteLockService } from './website-lock.service';
   providers: [
     BackfillService,
     BackfillRunnerService,
+    BackfillBatchStore,
     BackfillJobsRepository,
     ConversationSyncService,
     WebsiteLockService,

@@ -43,12 +43,11 @@ const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
  * and out-of-order deliveries are harmless. Rows are inserted in key order so that concurrent
  * writers take row locks in the same order and cannot deadlock.
  */
-export function buildUpsertStatement({
-  table,
-  columns,
-  conflictColumns,
-  eventColumns = [],
-}: UpsertTable): string {
+export function buildUpsertStatement(
+  { table, columns, conflictColumns, eventColumns = [] }: UpsertTable,
+  returning = 'RETURNING (xmax = 0) AS inserted',
+  recordset = 'jsonb_to_recordset($1::jsonb)',
+): string {
   const names = Object.keys(columns);
   const recordShape = names.map((name) => `${quote(name)} ${columns[name]}`).join(', ');
   const updates = names
@@ -62,12 +61,12 @@ export function buildUpsertStatement({
   return `
     INSERT INTO ${quote(table)} AS t (${names.map(quote).join(', ')})
     SELECT ${names.map(quote).join(', ')}
-    FROM jsonb_to_recordset($1::jsonb) AS r(${recordShape})
+    FROM ${recordset} AS r(${recordShape})
     ORDER BY ${conflictColumns.map(quote).join(', ')}
     ON CONFLICT (${conflictColumns.map(quote).join(', ')}) DO UPDATE
     SET ${[...updates, 'synced_at = now()', 'updated_at = now()'].join(', ')}
     WHERE excluded.observed_at >= t.observed_at
-    RETURNING (xmax = 0) AS inserted`;
+    ${returning}`;
 }
 
 /**

@@ -31,14 +31,16 @@ export const MESSAGE_COLUMNS: Record<keyof MessageRecord, string> = {
   sync_source: 'text',
 };
 
+export const MESSAGE_UPSERT_TABLE = {
+  table: 'conversation_messages',
+  columns: MESSAGE_COLUMNS,
+  conflictColumns: ['session_id', 'fingerprint'],
+  eventColumns: [...MESSAGE_EVENT_COLUMNS],
+};
+
 @Injectable()
 export class ConversationMessagesRepository {
-  private readonly upsertStatement = buildUpsertStatement({
-    table: 'conversation_messages',
-    columns: MESSAGE_COLUMNS,
-    conflictColumns: ['session_id', 'fingerprint'],
-    eventColumns: [...MESSAGE_EVENT_COLUMNS],
-  });
+  private readonly upsertStatement = buildUpsertStatement(MESSAGE_UPSERT_TABLE);
   private readonly patches = new PatchApplier<MessagePatch>(
     'conversation_messages',
     { session_id: 'text', fingerprint: 'bigint' },
