@@ -91,10 +91,67 @@ export function messageRecordFromCrisp(
     stamped: message.stamped ?? null,
     edited: message.edited ?? null,
     timestamp: new Date(message.timestamp).toISOString(),
-    raw: message,
+    raw: messageRawResidual(message),
     observed_at: observedAt.toISOString(),
     sync_source: source,
   };
+}
+
+const isString = (value: unknown) => typeof value === 'string';
+const isBoolean = (value: unknown) => typeof value === 'boolean';
+const isPresent = (value: unknown) => value !== null && value !== undefined;
+const always = () => true;
+
+/**
+ * The top-level fields of a Crisp message that a typed column holds exactly, with the test a
+ * value must pass to be left out of `raw` (a value that fails it stays in `raw`, e.g. a null, or
+ * structured content, whose column holds its JSON text). `type` and `from` stay in `raw`: their
+ * columns default to `text`/`user` when Crisp leaves them out, so they would not tell absent
+ * from sent. `user` is split member by member (`user_id`, `nickname`); see `messageRawResidual`.
+ */
+export const MESSAGE_FIELDS_IN_COLUMNS: Record<string, (value: unknown) => boolean> = {
+  session_id: always,
+  website_id: always,
+  fingerprint: always,
+  timestamp: Number.isInteger,
+  origin: isString,
+  content: isString,
+  read: isString,
+  delivered: isString,
+  preview: isPresent,
+  mentions: isPresent,
+  stamped: isBoolean,
+  edited: isBoolean,
+};
+
+const USER_MEMBERS_IN_COLUMNS = ['user_id', 'nickname'];
+
+/**
+ * What a message row keeps in `raw`: every field Crisp sent that its typed columns do not hold
+ * exactly (see MESSAGE_FIELDS_IN_COLUMNS). The columns plus `raw` give the whole payload back:
+ * SQL function `crisp_message_payload(conversation_messages)` (docs/SCHEMA.md). A `user` whose
+ * every member went to columns is left out; one with other members keeps only those.
+ */
+export function messageRawResidual(message: IdentifiedCrispMessage): Record<string, unknown> {
+  const residual: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(message)) {
+    if (value === undefined) continue;
+    const inColumn = MESSAGE_FIELDS_IN_COLUMNS[key];
+    if (inColumn?.(value)) continue;
+    if (key === 'user' && value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      const rest: Record<string, unknown> = {};
+      let moved = 0;
+      for (const [member, memberValue] of Object.entries(value as Record<string, unknown>)) {
+        if (memberValue === undefined) continue;
+        if (USER_MEMBERS_IN_COLUMNS.includes(member) && typeof memberValue === 'string') moved += 1;
+        else rest[member] = memberValue;
+      }
+      if (moved === 0 || Object.keys(rest).length > 0) residual.user = rest;
+      continue;
+    }
+    residual[key] = value;
+  }
+  return residual;
 }
 
 /** A batch from `GET …/messages`, which may omit ids the request already named, as records. */

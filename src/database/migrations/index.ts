@@ -2,6 +2,7 @@ import { InitialSchema1795600974740 } from './1795600974740-InitialSchema';
 import { BackfillJobsAndRequestBudget1795602973533 } from './1795602973533-BackfillJobsAndRequestBudget';
 import { RealtimeFieldVersionsAndSyncState1795604776443 } from './1795604776443-RealtimeFieldVersionsAndSyncState';
 import { BiViews1795609800000 } from './1795609800000-BiViews';
+import { MessagePayloadFunction1795612000000 } from './1795612000000-MessagePayloadFunction';
 
 /** Every migration, in order; `migration:generate` prints the line to add here. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   BackfillJobsAndRequestBudget1795602973533,
   RealtimeFieldVersionsAndSyncState1795604776443,
   BiViews1795609800000,
+  MessagePayloadFunction1795612000000,
 ];
