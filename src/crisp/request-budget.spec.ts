@@ -41,10 +41,17 @@ describe('RequestBudget', () => {
     await expect(budget.take()).resolves.toBeUndefined();
   });
 
-  it('lets concurrent callers share one refill', async () => {
+  it('lets concurrent callers share one refill, and takes the next chunk ahead of need', async () => {
     const store = new MemoryStore();
     const budget = new RequestBudget(store, 'plugin:x', 100, 20);
     await Promise.all(Array.from({ length: 20 }, () => budget.take()));
-    expect(store.calls).toBe(1);
+    // One refill shared by the 20 callers, and one taken ahead when half the chunk was left.
+    expect(store.calls).toBe(2);
+    expect(store.used.get(new Date().toISOString().slice(0, 10))).toBe(40);
+    // The 20 taken ahead are there: the next 9 calls need no refill; the 10th starts one ahead.
+    for (let i = 0; i < 9; i += 1) await budget.take();
+    expect(store.calls).toBe(2);
+    await budget.take();
+    expect(store.calls).toBe(3);
   });
 });
