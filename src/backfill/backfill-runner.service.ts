@@ -93,13 +93,26 @@ export class BackfillRunnerService {
     await this.jobs.markFinished(job.id, { failed: true, error: message });
   }
 
+  /** Lists page after page; the next page is fetched while the current one is being stored. */
   private async listConversations(job: BackfillJob) {
-    for (let page = job.nextListPage; ; page += 1) {
-      this.throwIfStopping();
+    const fetchPage = (page: number) => {
       const meter: RequestMeter = { requests: 0 };
-      const listed = await this.crisp.listConversations(job.websiteId, page, meter);
+      const listed = this.crisp.listConversations(job.websiteId, page, meter);
+      // Awaited on the next turn; a handler now keeps a failure from counting as unhandled.
+      listed.catch(() => undefined);
+      return { listed, meter };
+    };
+    this.throwIfStopping();
+    let next = fetchPage(job.nextListPage);
+    for (let page = job.nextListPage; ; page += 1) {
+      const listed = await next.listed;
+      const { meter } = next;
       const observedAt = new Date();
       const lastPage = listed.length < CONVERSATIONS_PER_PAGE;
+      if (!lastPage) {
+        this.throwIfStopping();
+        next = fetchPage(page + 1);
+      }
       await this.inBackfillTransaction(async (manager) => {
         const records = listed.map((item) =>
           conversationRecordFromCrisp(item, observedAt, 'backfill'),
