@@ -143,25 +143,26 @@ describe('real time: RTM, Web Hooks and the catch-up reconciler', () => {
   it('keeps the newest value when events arrive out of order, and an edit that came before its message', async () => {
     const ingest = app.get(CrispEventIngestService);
     const sessionId = sessions()[0];
+    // Times in the past only: a future time would hold the field against the later tests' changes.
     const at = (offset: number) => new Date(Date.now() + offset);
     const base = { website_id: websiteId, session_id: sessionId, inbox_id: null };
     await ingest.ingest({
       name: 'session:set_state',
       payload: { ...base, state: 'resolved' },
-      at: at(2000),
+      at: at(-1_000),
       door: 'webhook',
     });
     await ingest.ingest({
       name: 'session:set_state',
       payload: { ...base, state: 'pending' },
-      at: at(1000),
+      at: at(-2_000),
       door: 'rtm',
     });
     const fingerprint = 999_000_000_000_001;
     await ingest.ingest({
       name: 'message:updated',
       payload: { ...base, fingerprint, content: 'edited first' },
-      at: at(3000),
+      at: at(-1_000),
       door: 'rtm',
     });
     await ingest.ingest({
@@ -173,11 +174,11 @@ describe('real time: RTM, Web Hooks and the catch-up reconciler', () => {
         from: 'user',
         origin: 'chat',
         content: 'original',
-        timestamp: Date.now(),
+        timestamp: Date.now() - 3_000,
         user: { user_id: sessionId, nickname: 'v' },
         stamped: true,
       },
-      at: at(0),
+      at: at(-3_000),
       door: 'rtm',
     });
     const rows: { state: string }[] = await dataSource.query(
