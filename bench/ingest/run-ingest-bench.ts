@@ -70,6 +70,7 @@ function tuning(): Record<string, string> {
 async function openService(connection: DatabaseConnection, restUrl: string) {
   const variables: Record<string, string> = {
     NODE_ENV: 'production',
+    API_TOKEN: 'bench-admin-token-0123456789abcdef',
     ...toEnvironmentVariables(connection),
     DB_RUN_MIGRATIONS: 'false',
     CRISP_IDENTIFIER: DEFAULT_CREDENTIAL.identifier,
