@@ -63,9 +63,8 @@ export class StatusService {
     };
   }
 
-  /** A follower waits in `standby` while another instance holds RTM. */
+  /** Null when RTM is off; false for a standby while another instance holds RTM. */
   private isLeader(): boolean | null {
-    if (this.rtm.state === 'disabled') return null;
-    return this.rtm.state !== 'standby';
+    return this.rtm.state === 'disabled' ? null : this.rtm.leading;
   }
 }

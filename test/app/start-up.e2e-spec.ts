@@ -15,11 +15,20 @@ interface RunningService {
   exited: Promise<number | null>;
 }
 
-/** `npm start` as a user runs it: the built service, no database configured, a clean folder. */
-function startService(variables: Record<string, string>, cwd: string): RunningService {
+/** A user's environment with `variables` set and no database configured. */
+function withoutDatabase(variables: Record<string, string>): NodeJS.ProcessEnv {
   const environment: NodeJS.ProcessEnv = { ...process.env, ...variables, NODE_ENV: 'development' };
   for (const name of ['DATABASE_URL', 'DB_HOST', 'TEST_DATABASE_URL']) delete environment[name];
-  const child = spawn(process.execPath, [MAIN], { cwd, env: environment, stdio: 'pipe' });
+  return environment;
+}
+
+/** `npm start` as a user runs it: the built service, no database configured, a clean folder. */
+function startService(variables: Record<string, string>, cwd: string): RunningService {
+  const child = spawn(process.execPath, [MAIN], {
+    cwd,
+    env: withoutDatabase(variables),
+    stdio: 'pipe',
+  });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -94,15 +103,9 @@ describe('npm start on a machine with no database configured', () => {
     expect(again.pagination.total).toBe(1);
 
     // A command run meanwhile shares the running database instead of stopping it.
-    const environment: NodeJS.ProcessEnv = {
-      ...process.env,
-      ...variables,
-      NODE_ENV: 'development',
-    };
-    for (const name of ['DATABASE_URL', 'DB_HOST', 'TEST_DATABASE_URL']) delete environment[name];
     execFileSync(process.execPath, [join(ROOT, 'dist/src/database/migration-cli.js'), 'run'], {
       cwd: folder,
-      env: environment,
+      env: withoutDatabase(variables),
       stdio: 'ignore',
       timeout: 60_000,
     });
