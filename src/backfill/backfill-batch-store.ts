@@ -4,8 +4,32 @@ import { DataSource } from 'typeorm';
 import { buildUpsertStatement, newestPerKey } from '../conversations/batched-upsert';
 import { MESSAGE_UPSERT_TABLE } from '../conversations/conversation-messages.repository';
 import type { PendingBatch } from './backfill-batch-writer';
+import type { MessageBatchCheckpoint } from './backfill-jobs.repository';
 
 const PREPARED_NAME = 'backfill_batch_store';
+
+/**
+ * One checkpoint per conversation: an UPDATE … FROM applies only one of several source rows that
+ * match a row, so consecutive batches of one conversation in a flush are summed here, and the
+ * last one (in arrival order) says where its next read starts.
+ */
+export function mergedCheckpoints(batches: PendingBatch[]): MessageBatchCheckpoint[] {
+  const merged = new Map<string, MessageBatchCheckpoint>();
+  for (const { checkpoint } of batches) {
+    const earlier = merged.get(checkpoint.sessionId);
+    merged.set(
+      checkpoint.sessionId,
+      earlier
+        ? {
+            ...checkpoint,
+            messagesStored: earlier.messagesStored + checkpoint.messagesStored,
+            requests: earlier.requests + checkpoint.requests,
+          }
+        : checkpoint,
+    );
+  }
+  return [...merged.values()];
+}
 
 /** The part of a node-postgres client used here. */
 interface PreparingClient {
@@ -72,7 +96,7 @@ export class BackfillBatchStore {
     const values = [
       JSON.stringify(records),
       JSON.stringify([...conversations.values()]),
-      JSON.stringify(batches.map((batch) => batch.checkpoint)),
+      JSON.stringify(mergedCheckpoints(batches)),
       jobId,
     ];
     // A named statement: each pooled connection parses and plans it once, not at every flush.

@@ -13,10 +13,16 @@ type Flush = (batches: PendingBatch[]) => Promise<void>;
  * arrive meanwhile wait and then commit together in the next one. Under load many 40-message
  * batches share one round trip; alone, a batch commits at once. Flushes run one at a time, in
  * arrival order, and each batch's promise settles with the transaction that holds it.
+ *
+ * After a failed flush the writer refuses every later batch with the same error: nothing commits
+ * after a failure, so a conversation's checkpoint can never pass one of its batches that was lost,
+ * even when its worker handed over the next batch before the failed one settled.
  */
 export class BackfillBatchWriter {
   private queue: { batch: PendingBatch; settle: (error?: Error) => void }[] = [];
   private flushing = false;
+  private idleWaiters: (() => void)[] = [];
+  private failed?: Error;
 
   constructor(
     private readonly flush: Flush,
@@ -24,6 +30,7 @@ export class BackfillBatchWriter {
   ) {}
 
   write(batch: PendingBatch): Promise<void> {
+    if (this.failed) return Promise.reject(this.failed);
     return new Promise((resolve, reject) => {
       this.queue.push({
         batch,
@@ -31,6 +38,17 @@ export class BackfillBatchWriter {
       });
       void this.drain();
     });
+  }
+
+  /** The error of the failed flush, once one has failed. */
+  get failure(): Error | undefined {
+    return this.failed;
+  }
+
+  /** Resolves once every batch handed over so far has committed or been refused. */
+  idle(): Promise<void> {
+    if (!this.flushing) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   private async drain() {
@@ -44,11 +62,13 @@ export class BackfillBatchWriter {
           taken.forEach((entry) => entry.settle());
         } catch (error) {
           const failure = error instanceof Error ? error : new Error(String(error));
-          taken.forEach((entry) => entry.settle(failure));
+          this.failed = failure;
+          taken.concat(this.queue.splice(0)).forEach((entry) => entry.settle(failure));
         }
       }
     } finally {
       this.flushing = false;
+      this.idleWaiters.splice(0).forEach((resolve) => resolve());
     }
   }
 

@@ -23,6 +23,9 @@ import { BackfillBatchWriter } from './backfill-batch-writer';
 import { nextPage } from './conversation-message-pager';
 import { WebsiteLockService } from './website-lock.service';
 
+/** How many of a conversation's batches may wait for the writer while its worker reads on. */
+const WRITES_AHEAD = 2;
+
 /** Raised inside a run when the service is shutting down: the job stays resumable. */
 class StopRequested extends Error {}
 
@@ -128,52 +131,53 @@ export class BackfillRunnerService {
     }
   }
 
-  /** Reads the pending conversations with `CRISP_CONCURRENCY` workers; the first failure stops all. */
+  /**
+   * Reads the pending conversations with `CRISP_CONCURRENCY` workers; the first failure stops
+   * all. Every batch handed to the writer has committed or failed before this returns, so no
+   * write of this run can land after the website's lock is released (on a stop as well).
+   */
   private async readAllMessages(job: BackfillJob) {
     const pending = await this.jobs.pendingConversations(job.id);
     const writer = new BackfillBatchWriter((batches) => this.batchStore.store(job.id, batches));
     let next = 0;
     let failure: Error | undefined;
-    const fail = (error: unknown) => {
-      failure ??= error instanceof Error ? error : new Error(String(error));
-    };
-    // A conversation's last write commits while its worker already reads the next conversation.
-    const lastWrites: Promise<void>[] = [];
     const worker = async () => {
-      while (failure === undefined && next < pending.length) {
+      while (failure === undefined && writer.failure === undefined && next < pending.length) {
         const conversation = pending[next];
         next += 1;
         try {
-          const { lastWrite } = await this.readConversation(job, conversation, writer);
-          lastWrites.push(lastWrite.catch(fail));
+          await this.readConversation(job, conversation, writer);
         } catch (error) {
-          fail(error);
+          failure ??= error instanceof Error ? error : new Error(String(error));
         }
       }
     };
     await Promise.all(Array.from({ length: this.config.crisp.concurrency }, worker));
-    await Promise.all(lastWrites);
+    await writer.idle();
+    failure ??= writer.failure;
     if (failure !== undefined) throw failure;
   }
 
   /**
-   * Pages back through one conversation. The next batch is fetched while the previous one is
-   * being written; a batch is handed to the writer only once the previous one has committed, so
-   * a checkpoint never runs ahead of its data. Answers the last write, still under way.
+   * Pages back through one conversation. Reading runs ahead of writing by up to
+   * `WRITES_AHEAD` batches, so that a worker keeps fetching while its batches wait for the
+   * group commit, and flushes grow. A checkpoint still never runs ahead of its data: the writer
+   * commits in arrival order and nothing after a failure. The conversation's last batches may
+   * still be committing when this returns, while its worker goes on to the next conversation.
    */
   private async readConversation(
     job: BackfillJob,
     conversation: PendingConversation,
     writer: BackfillBatchWriter,
-  ): Promise<{ lastWrite: Promise<void> }> {
+  ): Promise<void> {
     const stopAt = conversation.stopAt === null ? null : Number(conversation.stopAt);
     let before = conversation.nextBefore === null ? undefined : Number(conversation.nextBefore);
-    let previousWrite: Promise<void> = Promise.resolve();
+    const unsettled: Promise<void>[] = [];
     for (;;) {
       this.throwIfStopping();
       const meter: RequestMeter = { requests: 0 };
       const batch = await this.fetchBatch(job.websiteId, conversation.sessionId, before, meter);
-      await previousWrite;
+      if (unsettled.length >= WRITES_AHEAD) await unsettled.shift();
       const page = nextPage(batch, stopAt);
       const write = writer.write({
         records: messageRecordsFromBatch(
@@ -189,11 +193,10 @@ export class BackfillRunnerService {
           nextBefore: page.nextBefore,
         },
       });
-      // Awaited on the next turn; a handler now keeps a failure from counting as unhandled.
+      // Its failure reaches the run through the writer; unhandled, it would crash the process.
       write.catch(() => undefined);
-      previousWrite = write;
-      // Wrapped: an async function would otherwise wait for the promise it returns.
-      if (page.nextBefore === null) return { lastWrite: write };
+      unsettled.push(write);
+      if (page.nextBefore === null) return;
       before = page.nextBefore;
     }
   }

@@ -61,9 +61,13 @@ export class BackfillService implements OnApplicationBootstrap, OnApplicationShu
     );
   }
 
-  /** Waits until the job completes, fails or pauses for quota, whichever instance runs it. */
+  /**
+   * Waits until the job completes, fails or pauses for quota, whichever instance runs it. While
+   * it runs here, this waits for the run itself: no polling, and no delay once it settles.
+   */
   async waitUntilSettled(jobId: string, pollMs = 200): Promise<BackfillStatus> {
     for (;;) {
+      await this.running.get(jobId);
       const status = await this.status(jobId);
       if (SETTLED.has(status.status)) return status;
       await new Promise((resolve) => setTimeout(resolve, pollMs));

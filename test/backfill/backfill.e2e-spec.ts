@@ -100,6 +100,24 @@ describe('backfill from the Crisp REST API (simulator + real PostgreSQL)', () =>
     expect(job.progress.requestsSpent).toBe(minimum + 1);
   });
 
+  it('answers as soon as a backfill running here settles, without waiting for a poll', async () => {
+    const websiteId = truth.addWebsite().website_id;
+    for (let i = 0; i < 3; i += 1) {
+      truth.addSyntheticConversation(websiteId, {
+        messageCount: 45,
+        createdAt: Date.UTC(2025, 2, 1) + i * 60_000,
+        rng: truth.rng,
+      });
+    }
+    const { status } = await backfill.startOrJoin(websiteId);
+    const started = performance.now();
+    // A poll interval far beyond the test's timeout: only waiting for the run itself can pass.
+    const job = await backfill.waitUntilSettled(status.id, 600_000);
+    expect(job.status).toBe('completed');
+    expect(performance.now() - started).toBeLessThan(4_000);
+    expect(await compareMirrorWithTruth(dataSource, truth, websiteId)).toMatchObject(PERFECT);
+  });
+
   it('spends at most 1.05 × the minimum on a skewed website and re-reads nothing on a second run', async () => {
     const job = await runToEnd(skewedWebsiteId);
     expect(job.status).toBe('completed');
