@@ -1,8 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { buildUpsertStatement, newestPerKey } from '../conversations/batched-upsert';
-import { MESSAGE_UPSERT_TABLE } from '../conversations/conversation-messages.repository';
+import {
+  buildUpsertStatement,
+  columnArrays,
+  columnArraysSource,
+  newestPerKey,
+} from '../conversations/batched-upsert';
+import {
+  MESSAGE_COLUMNS,
+  MESSAGE_UPSERT_TABLE,
+} from '../conversations/conversation-messages.repository';
 import type { PendingBatch } from './backfill-batch-writer';
 import type { MessageBatchCheckpoint } from './backfill-jobs.repository';
 
@@ -58,20 +66,20 @@ export class BackfillBatchStore {
     ), stubs AS (
       INSERT INTO conversations (session_id, website_id, sync_source, observed_at)
       SELECT session_id, website_id, 'backfill', '1970-01-01T00:00:00Z'::timestamptz
-      FROM jsonb_to_recordset($2::jsonb) AS s(session_id text, website_id text)
+      FROM jsonb_to_recordset($1::jsonb) AS s(session_id text, website_id text)
       ORDER BY session_id
       ON CONFLICT (session_id) DO NOTHING
     ), stored AS (
-      ${buildUpsertStatement(MESSAGE_UPSERT_TABLE, 'RETURNING 1')}
+      ${buildUpsertStatement(MESSAGE_UPSERT_TABLE, { returning: 'RETURNING 1', source: columnArraysSource(MESSAGE_COLUMNS, 4) })}
     ), progress AS (
-      SELECT * FROM jsonb_to_recordset($3::jsonb)
+      SELECT * FROM jsonb_to_recordset($2::jsonb)
         AS p("sessionId" text, "messagesStored" int, requests int, "nextBefore" bigint)
     ), moved AS (
       UPDATE backfill_job_conversations w
       SET next_before = p."nextBefore", messages_stored = w.messages_stored + p."messagesStored",
         requests = w.requests + p.requests,
         status = CASE WHEN p."nextBefore" IS NULL THEN 'done' ELSE 'pending' END
-      FROM progress p WHERE w.job_id = $4 AND w.session_id = p."sessionId"
+      FROM progress p WHERE w.job_id = $3 AND w.session_id = p."sessionId"
       RETURNING w.session_id, w.status, w.updated_at_crisp
     ), synced AS (
       UPDATE conversations c SET messages_synced_through = moved.updated_at_crisp
@@ -94,10 +102,10 @@ export class BackfillBatchStore {
       if (!conversations.has(session_id)) conversations.set(session_id, { session_id, website_id });
     }
     const values = [
-      JSON.stringify(records),
       JSON.stringify([...conversations.values()]),
       JSON.stringify(mergedCheckpoints(batches)),
       jobId,
+      ...columnArrays(MESSAGE_COLUMNS, records),
     ];
     // A named statement: each pooled connection parses and plans it once, not at every flush.
     const runner = this.dataSource.createQueryRunner();

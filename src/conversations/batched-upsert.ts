@@ -36,6 +36,33 @@ function columnObservedAt(row: string, column: string, eventColumns: string[]): 
 
 const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
 
+/** The rows of a batch as one jsonb parameter (`$1`): an array of objects, one per record. */
+function jsonRecordsSource(columns: Record<string, string>): string {
+  const shape = Object.entries(columns).map(([name, type]) => `${quote(name)} ${type}`);
+  return `jsonb_to_recordset($1::jsonb) AS r(${shape.join(', ')})`;
+}
+
+/**
+ * The rows of a batch as one array parameter per column, from `$firstParameter` on (see
+ * `columnArrays`). PostgreSQL reads typed arrays with less work than it parses the same rows
+ * as jsonb objects: 25–34 against 42–45 µs of its CPU per message row (bench notes).
+ */
+export function columnArraysSource(columns: Record<string, string>, firstParameter: number) {
+  const names = Object.keys(columns);
+  const arrays = names.map((name, i) => `$${firstParameter + i}::${columns[name]}[]`);
+  return `unnest(${arrays.join(', ')}) AS r(${names.map(quote).join(', ')})`;
+}
+
+/** The parameters of `columnArraysSource`: one array per column, objects as JSON text. */
+export function columnArrays<T extends object>(columns: Record<string, string>, records: T[]) {
+  return Object.keys(columns).map((name) =>
+    records.map((record) => {
+      const value = (record as Record<string, unknown>)[name] ?? null;
+      return value !== null && typeof value === 'object' ? JSON.stringify(value) : value;
+    }),
+  );
+}
+
 /**
  * One `INSERT … SELECT FROM jsonb_to_recordset … ON CONFLICT DO UPDATE` for a whole batch:
  * a single round trip and a single parameter whatever the batch size. The ordering guard
@@ -45,11 +72,12 @@ const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
  */
 export function buildUpsertStatement(
   { table, columns, conflictColumns, eventColumns = [] }: UpsertTable,
-  returning = 'RETURNING (xmax = 0) AS inserted',
-  recordset = 'jsonb_to_recordset($1::jsonb)',
+  {
+    returning = 'RETURNING (xmax = 0) AS inserted',
+    source = jsonRecordsSource(columns),
+  }: { returning?: string; source?: string } = {},
 ): string {
   const names = Object.keys(columns);
-  const recordShape = names.map((name) => `${quote(name)} ${columns[name]}`).join(', ');
   const updates = names
     .filter((name) => !conflictColumns.includes(name))
     .map((name) =>
@@ -61,7 +89,7 @@ export function buildUpsertStatement(
   return `
     INSERT INTO ${quote(table)} AS t (${names.map(quote).join(', ')})
     SELECT ${names.map(quote).join(', ')}
-    FROM ${recordset} AS r(${recordShape})
+    FROM ${source}
     ORDER BY ${conflictColumns.map(quote).join(', ')}
     ON CONFLICT (${conflictColumns.map(quote).join(', ')}) DO UPDATE
     SET ${[...updates, 'synced_at = now()', 'updated_at = now()'].join(', ')}
@@ -88,13 +116,15 @@ export function newestPerKey<T extends { observed_at: string }>(
   return [...newest.values()];
 }
 
+/** Runs a statement of `buildUpsertStatement`; its parameters are the records as jsonb by default. */
 export async function runUpsert(
   manager: EntityManager,
   statement: string,
   records: object[],
+  parameters: unknown[] = [JSON.stringify(records)],
 ): Promise<UpsertOutcome> {
   if (records.length === 0) return { inserted: 0, updated: 0, stale: 0 };
-  const rows: { inserted: boolean }[] = await manager.query(statement, [JSON.stringify(records)]);
+  const rows: { inserted: boolean }[] = await manager.query(statement, parameters);
   const inserted = rows.filter((row) => row.inserted).length;
   return { inserted, updated: rows.length - inserted, stale: records.length - rows.length };
 }

@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { buildUpsertStatement, newestPerKey, PatchApplier, runUpsert } from './batched-upsert';
+import {
+  buildUpsertStatement,
+  columnArrays,
+  columnArraysSource,
+  newestPerKey,
+  PatchApplier,
+  runUpsert,
+} from './batched-upsert';
 import { MESSAGE_EVENT_COLUMNS, type MessagePatch, type Removal } from './conversation-patches';
 import type { MessageRecord, UpsertOutcome } from './conversation-records';
 import { ConversationMessage } from './conversation-message.entity';
@@ -40,7 +47,9 @@ export const MESSAGE_UPSERT_TABLE = {
 
 @Injectable()
 export class ConversationMessagesRepository {
-  private readonly upsertStatement = buildUpsertStatement(MESSAGE_UPSERT_TABLE);
+  private readonly upsertStatement = buildUpsertStatement(MESSAGE_UPSERT_TABLE, {
+    source: columnArraysSource(MESSAGE_COLUMNS, 1),
+  });
   private readonly patches = new PatchApplier<MessagePatch>(
     'conversation_messages',
     { session_id: 'text', fingerprint: 'bigint' },
@@ -75,14 +84,18 @@ export class ConversationMessagesRepository {
     conversationsEnsured = false,
   ): Promise<UpsertOutcome> {
     const batch = newestPerKey(records, (record) => `${record.session_id}/${record.fingerprint}`);
-    if (conversationsEnsured) return runUpsert(manager, this.upsertStatement, batch);
+    if (conversationsEnsured) return this.runUpsert(manager, batch);
     const stubs = batch.map(({ session_id, website_id, sync_source }) => ({
       session_id,
       website_id,
       sync_source,
     }));
     await this.conversations.ensureExist(stubs, manager);
-    return runUpsert(manager, this.upsertStatement, batch);
+    return this.runUpsert(manager, batch);
+  }
+
+  private runUpsert(manager: EntityManager, batch: MessageRecord[]) {
+    return runUpsert(manager, this.upsertStatement, batch, columnArrays(MESSAGE_COLUMNS, batch));
   }
 
   /**

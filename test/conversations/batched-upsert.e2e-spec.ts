@@ -223,6 +223,40 @@ describe('the data layer on a real PostgreSQL', () => {
     expect(rows).toEqual([{ sync_source: 'rtm', raw: { any: ['thing'] }, fresh: true }]);
   });
 
+  it('stores any text and JSON exactly: quotes, backslashes, braces, NULL, newlines, emoji', async () => {
+    const awkward = 'He said "hi" \\ {a,b} NULL\n\ttab 🎉 é';
+    const record = messageRecord({
+      session_id: 'session_awkward',
+      fingerprint: 171_234_567_890_123,
+      content: awkward,
+      user_nickname: 'NULL',
+      user_id: null,
+      preview: [{ url: 'https://x.test/?a="1"&b=\\', title: awkward }],
+      mentions: [],
+      raw: { nested: { quote: '"', backslash: '\\', list: [null, 1.5, true, awkward] } },
+    });
+    await messages.upsert([
+      record,
+      messageRecord({ session_id: 'session_awkward', fingerprint: 1, content: null }),
+    ]);
+    const rows: Record<string, unknown>[] = await dataSource.query(
+      `SELECT fingerprint, content, user_nickname, user_id, preview, mentions, raw
+       FROM conversation_messages WHERE session_id = 'session_awkward' ORDER BY fingerprint`,
+    );
+    expect(rows).toEqual([
+      expect.objectContaining({ fingerprint: '1', content: null }),
+      {
+        fingerprint: '171234567890123',
+        content: awkward,
+        user_nickname: 'NULL',
+        user_id: null,
+        preview: record.preview,
+        mentions: [],
+        raw: record.raw,
+      },
+    ]);
+  });
+
   it('refuses a sync source outside the four doors', async () => {
     await expect(
       messages.upsert([
