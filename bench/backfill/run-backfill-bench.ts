@@ -36,7 +36,8 @@ import { readFileSync } from 'node:fs';
  *   npm run bench:backfill  (BENCH_CONVERSATIONS, BENCH_CONCURRENCY, BENCH_LATENCY_MS, BENCH_REPEATS)
  */
 const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 400);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+/** The service's own default `CRISP_CONCURRENCY`, unless told otherwise. */
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 20);
 const NAIVE_SAMPLE = 2_000;
 /** Zero-latency backfills timed again after the first, once the JIT has compiled the hot paths. */

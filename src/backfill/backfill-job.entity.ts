@@ -48,6 +48,10 @@ export class BackfillJob {
   @Column({ type: 'text', nullable: true })
   error: string | null;
 
+  /** The kind of Crisp failure that failed the job (`CrispFailureKind`), or null. */
+  @Column({ name: 'error_kind', type: 'text', nullable: true })
+  errorKind: string | null;
+
   @Column({ name: 'resume_at', type: 'timestamptz', nullable: true })
   resumeAt: Date | null;
 

@@ -107,11 +107,19 @@ export class BackfillJobsRepository {
     );
   }
 
-  async markFinished(id: string, outcome: { failed: false } | { failed: true; error: string }) {
+  async markFinished(
+    id: string,
+    outcome: { failed: false } | { failed: true; error: string; errorKind: string | null },
+  ) {
     await this.dataSource.query(
       `UPDATE backfill_jobs SET status = $2, phase = CASE WHEN $2 = 'completed' THEN 'done' ELSE phase END,
-         error = $3, finished_at = now(), updated_at = now() WHERE id = $1`,
-      [id, outcome.failed ? 'failed' : 'completed', outcome.failed ? outcome.error : null],
+         error = $3, error_kind = $4, finished_at = now(), updated_at = now() WHERE id = $1`,
+      [
+        id,
+        outcome.failed ? 'failed' : 'completed',
+        outcome.failed ? outcome.error : null,
+        outcome.failed ? outcome.errorKind : null,
+      ],
     );
   }
 

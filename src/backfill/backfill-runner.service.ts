@@ -93,7 +93,8 @@ export class BackfillRunnerService {
     }
     const message = error instanceof Error ? error.message : String(error);
     this.logger.error(`Backfill ${job.id} of website ${job.websiteId} failed: ${message}`);
-    await this.jobs.markFinished(job.id, { failed: true, error: message });
+    const errorKind = error instanceof CrispApiError ? error.kind : null;
+    await this.jobs.markFinished(job.id, { failed: true, error: message, errorKind });
   }
 
   /** Lists page after page; the next page is fetched while the current one is being stored. */

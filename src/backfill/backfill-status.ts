@@ -19,6 +19,7 @@ export interface BackfillStatus {
     estimatedSecondsLeft: number | null;
   };
   error: string | null;
+  errorKind: string | null;
   resumeAt: Date | null;
   createdAt: Date;
   startedAt: Date | null;
@@ -66,6 +67,7 @@ export function describeBackfill(
       estimatedSecondsLeft: job.status === 'completed' ? 0 : estimatedSecondsLeft,
     },
     error: job.error,
+    errorKind: job.errorKind,
     resumeAt: job.resumeAt,
     createdAt: job.createdAt,
     startedAt: job.startedAt,

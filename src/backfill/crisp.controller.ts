@@ -18,7 +18,7 @@ import {
   SyncedWebsiteResponseDto,
 } from './dto/backfill-responses.dto';
 import { AdminOnly } from '../auth/access.decorator';
-import { crispFailureAsHttp } from '../crisp/crisp-failure-http';
+import { crispFailureAsHttp, httpStatusOfCrispFailure } from '../crisp/crisp-failure-http';
 
 /** The most conversations `GET /crisp/conversations/:websiteId` puts in `data`; page the rest. */
 const SYNC_RESPONSE_ROWS = 1_000;
@@ -52,8 +52,9 @@ export class CrispController {
   })
   @ApiErrors({
     400: 'A `websiteId` that is not a Crisp website id, an `async` other than `true` or `false`, or an unknown parameter',
-    502: 'The backfill failed (the message gives the reason, e.g. the plugin is not installed on the website)',
-    503: "The day's Crisp request budget is spent; the message says when the job resumes",
+    404: 'The plugin is not installed on the website, or Crisp has no such website (the job failed)',
+    502: 'The backfill failed: Crisp refused the credentials or a request, or another fault (the message gives the reason)',
+    503: "The day's Crisp request budget is spent (the message says when the job resumes), or Crisp stayed rate-limiting or unavailable through every retry",
   })
   async syncWebsite(
     @Param() { websiteId }: WebsiteIdParamDto,
@@ -73,7 +74,7 @@ export class CrispController {
     if (job.status === 'failed') {
       throw new HttpException(
         `Backfill failed: ${job.error ?? 'unknown error'}`,
-        HttpStatus.BAD_GATEWAY,
+        job.errorKind ? httpStatusOfCrispFailure(job.errorKind) : HttpStatus.BAD_GATEWAY,
       );
     }
     if (job.status === 'paused') {

@@ -189,6 +189,7 @@ describe('backfill from the Crisp REST API (simulator + real PostgreSQL)', () =>
     const job = await runToEnd('00000000-0000-4000-8000-00000000dead');
     expect(job.status).toBe('failed');
     expect(job.error).toMatch(/not_subscribed|not_found/);
+    expect(job.errorKind).toMatch(/^(not_subscribed|not_found)$/);
   });
 
   describe('over HTTP', () => {
@@ -240,6 +241,12 @@ describe('backfill from the Crisp REST API (simulator + real PostgreSQL)', () =>
         message: 'All conversations retrieved, saved, and messages synced successfully',
         pagination: { total: 3, page: 1, pageParRecord: 3 },
       });
+      // A website the plugin cannot see is the caller's mistake: 404, not a gateway error.
+      const unknown = await server().get(
+        '/crisp/conversations/00000000-0000-4000-8000-0000000beef0',
+      );
+      expect(unknown.status).toBe(404);
+      expect((unknown.body as { message: string }).message).toMatch(/Backfill failed/);
       const other = truth.addWebsite();
       const started = await server().get(`/crisp/conversations/${other.website_id}?async=true`);
       expect(started.status).toBe(202);

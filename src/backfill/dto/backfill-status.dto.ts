@@ -92,6 +92,15 @@ export class BackfillStatusDto implements Record<keyof BackfillStatus, unknown> 
   @ApiProperty({ type: 'string', nullable: true, description: 'Why the job failed' })
   error: string | null;
 
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    description:
+      'When Crisp failed the job, how: `not_subscribed` (the plugin is not installed on the website), `not_found`, `unauthorized` (credentials refused), `client`, `rate_limited`, `quota_exhausted`, `server` or `network` (after every retry)',
+    example: null,
+  })
+  errorKind: string | null;
+
   @time('When a paused job may run again')
   resumeAt: string | null;
 

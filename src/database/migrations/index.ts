@@ -3,6 +3,7 @@ import { BackfillJobsAndRequestBudget1795602973533 } from './1795602973533-Backf
 import { RealtimeFieldVersionsAndSyncState1795604776443 } from './1795604776443-RealtimeFieldVersionsAndSyncState';
 import { BiViews1795609800000 } from './1795609800000-BiViews';
 import { MessagePayloadFunction1795612000000 } from './1795612000000-MessagePayloadFunction';
+import { BackfillJobErrorKind1795614000000 } from './1795614000000-BackfillJobErrorKind';
 
 /** Every migration, in order; `migration:generate` prints the line to add here. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   RealtimeFieldVersionsAndSyncState1795604776443,
   BiViews1795609800000,
   MessagePayloadFunction1795612000000,
+  BackfillJobErrorKind1795614000000,
 ];
