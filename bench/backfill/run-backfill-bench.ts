@@ -152,7 +152,8 @@ function describeCpu(cpu: CpuShares, seconds: number) {
 
 /**
  * The ceiling: the same messages through the same batched upsert with no Crisp at all, in
- * batches of `batchSize` (of one conversation each, 40 as Crisp pages them; or of many).
+ * batches of `batchSize` rows in conversation order (40, as Crisp pages them, or more), mapped
+ * before the clock starts.
  */
 async function batchedUpsertCeiling(
   app: INestApplicationContext,
