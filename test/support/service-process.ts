@@ -62,8 +62,10 @@ export class ServiceProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private readonly child: ChildProcess;
 
-  constructor(env: Record<string, string>) {
+  /** `env` is the whole environment, PATH aside; `cwd` the folder it starts in (as a user's). */
+  constructor(env: Record<string, string>, cwd = ROOT) {
     this.child = spawn(process.execPath, [join(ROOT, 'dist/src/main.js')], {
+      cwd,
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: 'pipe',
     });
