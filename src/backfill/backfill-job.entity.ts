@@ -1,4 +1,5 @@
 import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import type { CrispFailureKind } from '../crisp/crisp-api-error';
 
 export const BACKFILL_STATUSES = ['queued', 'running', 'paused', 'completed', 'failed'] as const;
 export type BackfillStatus = (typeof BACKFILL_STATUSES)[number];
@@ -48,9 +49,9 @@ export class BackfillJob {
   @Column({ type: 'text', nullable: true })
   error: string | null;
 
-  /** The kind of Crisp failure that failed the job (`CrispFailureKind`), or null. */
+  /** The kind of Crisp failure that failed the job, or null. */
   @Column({ name: 'error_kind', type: 'text', nullable: true })
-  errorKind: string | null;
+  errorKind: CrispFailureKind | null;
 
   @Column({ name: 'resume_at', type: 'timestamptz', nullable: true })
   resumeAt: Date | null;

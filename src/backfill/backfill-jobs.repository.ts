@@ -109,7 +109,8 @@ export class BackfillJobsRepository {
 
   async markFinished(
     id: string,
-    outcome: { failed: false } | { failed: true; error: string; errorKind: string | null },
+    outcome:
+      { failed: false } | { failed: true; error: string; errorKind: BackfillJob['errorKind'] },
   ) {
     await this.dataSource.query(
       `UPDATE backfill_jobs SET status = $2, phase = CASE WHEN $2 = 'completed' THEN 'done' ELSE phase END,

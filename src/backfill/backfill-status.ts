@@ -19,7 +19,7 @@ export interface BackfillStatus {
     estimatedSecondsLeft: number | null;
   };
   error: string | null;
-  errorKind: string | null;
+  errorKind: BackfillJob['errorKind'];
   resumeAt: Date | null;
   createdAt: Date;
   startedAt: Date | null;

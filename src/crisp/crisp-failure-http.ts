@@ -4,14 +4,14 @@ import {
   NotFoundException,
   ServiceUnavailableException,
 } from '@nestjs/common';
-import { CrispApiError } from './crisp-api-error';
+import { CrispApiError, type CrispFailureKind } from './crisp-api-error';
 import { CrispBudgetExhaustedError } from './crisp-budget-exhausted.error';
 
 /**
  * The status for a Crisp failure of this kind, as `crispFailureAsHttp` answers it: the caller's
  * mistake is a 404, a refusal of Crisp's a 502, a reason to wait a 503.
  */
-export function httpStatusOfCrispFailure(kind: string): 404 | 502 | 503 {
+export function httpStatusOfCrispFailure(kind: CrispFailureKind): 404 | 502 | 503 {
   if (kind === 'not_subscribed' || kind === 'not_found') return 404;
   if (kind === 'unauthorized' || kind === 'client') return 502;
   return 503;

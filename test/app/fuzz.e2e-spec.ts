@@ -2,9 +2,8 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import { CrispSimulator, DEFAULT_CREDENTIAL, signHook } from '../../tools/crisp-simulator';
-import { simulatorVariables } from '../support/crisp-test-setup';
+import { createAppOnSimulator } from '../support/crisp-test-setup';
 import { exampleUrl, registeredRoutes, type RegisteredRoute } from '../support/registered-routes';
-import { createTestApp, testConfig } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-databases';
 
 jest.setTimeout(180_000);
@@ -140,18 +139,13 @@ describe('fuzzing every endpoint with malformed requests', () => {
     simulator = new CrispSimulator({ seed: 5 });
     await simulator.start();
     database = await createTestDatabase();
-    app = await createTestApp(
-      database.connection,
-      testConfig(
-        simulatorVariables(simulator.restUrl, {
-          API_TOKEN: ADMIN,
-          API_READ_TOKENS: READER,
-          API_RATE_LIMIT: '0',
-          CRISP_WEBHOOK_SECRET: SECRET,
-          CRISP_MAX_ATTEMPTS: '1',
-        }),
-      ),
-    );
+    app = await createAppOnSimulator(database.connection, simulator.restUrl, {
+      API_TOKEN: ADMIN,
+      API_READ_TOKENS: READER,
+      API_RATE_LIMIT: '0',
+      CRISP_WEBHOOK_SECRET: SECRET,
+      CRISP_MAX_ATTEMPTS: '1',
+    });
   });
 
   afterAll(async () => {

@@ -8,11 +8,11 @@ import { toEnvironmentVariables } from '../../src/database/database-connection';
 import { CrispSimulator, GroundTruth, messageCountPresets } from '../../tools/crisp-simulator';
 import {
   compareMirrorWithTruth,
-  PERFECT,
+  createAppOnSimulator,
   minimumBackfillCalls,
+  PERFECT,
   simulatorVariables,
 } from '../support/crisp-test-setup';
-import { createTestApp, testConfig } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-databases';
 import { buildServiceOnce } from '../support/service-process';
 
@@ -38,10 +38,7 @@ describe('backfill resilience: quotas, crashes, several instances', () => {
   const apps: INestApplication[] = [];
 
   const startApp = async (overrides: Record<string, string> = {}) => {
-    const app = await createTestApp(
-      database.connection,
-      testConfig(simulatorVariables(simulator.restUrl, overrides)),
-    );
+    const app = await createAppOnSimulator(database.connection, simulator.restUrl, overrides);
     apps.push(app);
     return app;
   };

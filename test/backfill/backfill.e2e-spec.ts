@@ -14,11 +14,10 @@ import {
 } from '../../tools/crisp-simulator';
 import {
   compareMirrorWithTruth,
-  PERFECT,
+  createAppOnSimulator,
   minimumBackfillCalls,
-  simulatorVariables,
+  PERFECT,
 } from '../support/crisp-test-setup';
-import { createTestApp, testConfig } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-databases';
 
 describe('backfill from the Crisp REST API (simulator + real PostgreSQL)', () => {
@@ -49,10 +48,7 @@ describe('backfill from the Crisp REST API (simulator + real PostgreSQL)', () =>
     simulator = new CrispSimulator({ seed: 11, truth });
     await simulator.start();
     database = await createTestDatabase();
-    app = await createTestApp(
-      database.connection,
-      testConfig(simulatorVariables(simulator.restUrl)),
-    );
+    app = await createAppOnSimulator(database.connection, simulator.restUrl);
     dataSource = app.get(DataSource);
     backfill = app.get(BackfillService);
   });

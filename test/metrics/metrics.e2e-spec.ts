@@ -10,9 +10,9 @@ import { RtmListenerService } from '../../src/realtime/rtm-listener.service';
 import { CrispSimulator, GroundTruth } from '../../tools/crisp-simulator';
 import {
   compareMirrorWithTruth,
+  createAppOnSimulator,
   eventually,
   PERFECT,
-  simulatorVariables,
 } from '../support/crisp-test-setup';
 import { createTestApp, testConfig } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-databases';
@@ -59,19 +59,14 @@ describe('GET /metrics (Prometheus)', () => {
     simulator = new CrispSimulator({ seed: 57, truth });
     await simulator.start();
     database = await createTestDatabase();
-    app = await createTestApp(
-      database.connection,
-      testConfig(
-        simulatorVariables(simulator.restUrl, {
-          CRISP_RTM_ENABLED: 'true',
-          CRISP_WEBSITE_IDS: liveWebsiteId,
-          CRISP_DAILY_REQUEST_BUDGET: String(DAILY_BUDGET),
-          RECONCILE_INTERVAL_MS: '0',
-          RECONCILE_LOOKBACK_MS: '7200000',
-          MIRROR_BUFFER_LIMIT: '100',
-        }),
-      ),
-    );
+    app = await createAppOnSimulator(database.connection, simulator.restUrl, {
+      CRISP_RTM_ENABLED: 'true',
+      CRISP_WEBSITE_IDS: liveWebsiteId,
+      CRISP_DAILY_REQUEST_BUDGET: String(DAILY_BUDGET),
+      RECONCILE_INTERVAL_MS: '0',
+      RECONCILE_LOOKBACK_MS: '7200000',
+      MIRROR_BUFFER_LIMIT: '100',
+    });
     dataSource = app.get(DataSource);
     await eventually(() => expect(app.get(RtmListenerService).state).toBe('connected'));
     // The first connection's catch-up copies the live website; wait until it is done.

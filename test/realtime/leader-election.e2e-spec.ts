@@ -3,9 +3,8 @@ import { Client } from 'pg';
 import { toPgClientConfig } from '../../src/database/database-connection';
 import { RtmListenerService } from '../../src/realtime/rtm-listener.service';
 import type { CrispSimulator } from '../../tools/crisp-simulator';
-import { eventually, simulatorVariables } from '../support/crisp-test-setup';
+import { createAppOnSimulator, eventually } from '../support/crisp-test-setup';
 import { startSimulatedWebsite } from '../support/simulated-website';
-import { createTestApp, testConfig } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-databases';
 
 jest.setTimeout(60_000);
@@ -28,17 +27,12 @@ describe('RTM leader election between instances of one database', () => {
   });
 
   async function startInstance() {
-    const app = await createTestApp(
-      database.connection,
-      testConfig(
-        simulatorVariables(simulator.restUrl, {
-          CRISP_RTM_ENABLED: 'true',
-          CRISP_WEBSITE_IDS: websiteId,
-          RECONCILE_INTERVAL_MS: '0',
-          RTM_LEADER_CHECK_MS: '200',
-        }),
-      ),
-    );
+    const app = await createAppOnSimulator(database.connection, simulator.restUrl, {
+      CRISP_RTM_ENABLED: 'true',
+      CRISP_WEBSITE_IDS: websiteId,
+      RECONCILE_INTERVAL_MS: '0',
+      RTM_LEADER_CHECK_MS: '200',
+    });
     apps.push(app);
     return app.get(RtmListenerService);
   }

@@ -10,12 +10,11 @@ import { RtmListenerService } from '../../src/realtime/rtm-listener.service';
 import { CrispSimulator, GroundTruth, signHook } from '../../tools/crisp-simulator';
 import {
   compareMirrorWithTruth,
-  PERFECT,
   conversationFieldsDiffer,
+  createAppOnSimulator,
   eventually,
-  simulatorVariables,
+  PERFECT,
 } from '../support/crisp-test-setup';
-import { createTestApp, testConfig } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-databases';
 import { startSimulatedWebsite } from '../support/simulated-website';
 
@@ -35,18 +34,13 @@ describe('real time: RTM, Web Hooks and the catch-up reconciler', () => {
   beforeAll(async () => {
     ({ truth, websiteId, simulator } = await startSimulatedWebsite(31, 5, (i) => 3 + i));
     database = await createTestDatabase();
-    app = await createTestApp(
-      database.connection,
-      testConfig(
-        simulatorVariables(simulator.restUrl, {
-          CRISP_RTM_ENABLED: 'true',
-          CRISP_WEBHOOK_SECRET: SECRET,
-          CRISP_WEBSITE_IDS: websiteId,
-          RECONCILE_INTERVAL_MS: '0',
-          RECONCILE_LOOKBACK_MS: '7200000',
-        }),
-      ),
-    );
+    app = await createAppOnSimulator(database.connection, simulator.restUrl, {
+      CRISP_RTM_ENABLED: 'true',
+      CRISP_WEBHOOK_SECRET: SECRET,
+      CRISP_WEBSITE_IDS: websiteId,
+      RECONCILE_INTERVAL_MS: '0',
+      RECONCILE_LOOKBACK_MS: '7200000',
+    });
     await app.listen(0, '127.0.0.1');
     dataSource = app.get(DataSource);
     rtm = app.get(RtmListenerService);

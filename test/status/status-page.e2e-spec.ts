@@ -9,8 +9,7 @@ import type { App } from 'supertest/types';
 import { RtmListenerService } from '../../src/realtime/rtm-listener.service';
 import type { StatusReport } from '../../src/status/status-report';
 import { CrispSimulator, GroundTruth } from '../../tools/crisp-simulator';
-import { eventually, simulatorVariables } from '../support/crisp-test-setup';
-import { createTestApp, testConfig } from '../support/test-app';
+import { createAppOnSimulator, eventually } from '../support/crisp-test-setup';
 import { createTestDatabase, type TestDatabase } from '../support/test-databases';
 
 jest.setTimeout(120_000);
@@ -71,17 +70,12 @@ describe('status page (GET / in headless Chromium, GET /status)', () => {
     simulator = new CrispSimulator({ seed: 53, truth });
     await simulator.start();
     database = await createTestDatabase();
-    app = await createTestApp(
-      database.connection,
-      testConfig(
-        simulatorVariables(simulator.restUrl, {
-          CRISP_RTM_ENABLED: 'true',
-          CRISP_WEBSITE_IDS: liveWebsiteId,
-          RECONCILE_INTERVAL_MS: '0',
-          RECONCILE_LOOKBACK_MS: '3600000',
-        }),
-      ),
-    );
+    app = await createAppOnSimulator(database.connection, simulator.restUrl, {
+      CRISP_RTM_ENABLED: 'true',
+      CRISP_WEBSITE_IDS: liveWebsiteId,
+      RECONCILE_INTERVAL_MS: '0',
+      RECONCILE_LOOKBACK_MS: '3600000',
+    });
     await app.listen(0, '127.0.0.1');
     const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
     baseUrl = `http://127.0.0.1:${port}`;

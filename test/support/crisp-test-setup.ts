@@ -1,5 +1,8 @@
+import type { INestApplication } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
+import type { DatabaseConnection } from '../../src/database/database-connection';
 import { DEFAULT_CREDENTIAL, type GroundTruth } from '../../tools/crisp-simulator';
+import { createTestApp, testConfig } from './test-app';
 
 /** Variables that point the service at a simulator, with retries fast enough for tests. */
 export function simulatorVariables(restUrl: string, overrides: Record<string, string> = {}) {
@@ -16,6 +19,15 @@ export function simulatorVariables(restUrl: string, overrides: Record<string, st
     CRISP_RTM_ENABLED: 'false',
     ...overrides,
   };
+}
+
+/** The real application on a test database, reaching Crisp at the simulator's `restUrl`. */
+export function createAppOnSimulator(
+  connection: DatabaseConnection,
+  restUrl: string,
+  overrides: Record<string, string> = {},
+): Promise<INestApplication> {
+  return createTestApp(connection, testConfig(simulatorVariables(restUrl, overrides)));
 }
 
 /** A comparison with nothing missing, extra, doubled or different. */
