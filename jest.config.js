@@ -1,9 +1,12 @@
 /**
  * Unit tests live beside the code (src/**\/*.spec.ts); tests that boot real parts live in test/.
  *
- * NestJS 12 ships as ES modules, which Jest's CommonJS runtime cannot require on Node 20, so
- * Jest compiles @nestjs/* to CommonJS with Babel (import.meta included) before loading it.
+ * NestJS 12 ships as ES modules. Jest's CommonJS runtime can require them from Node 24.9 on; on
+ * older lines Jest compiles @nestjs/* to CommonJS with Babel (import.meta included) first.
  */
+const [major, minor] = process.versions.node.split('.').map(Number);
+const jestRequiresEsm = major > 24 || (major === 24 && minor >= 9);
+
 const nestToCommonJs = [
   'babel-jest',
   {
@@ -20,12 +23,13 @@ const nestToCommonJs = [
 
 const common = {
   moduleFileExtensions: ['js', 'json', 'ts'],
+  // The build output holds a copy of package.json, which Jest would take for a second module.
+  modulePathIgnorePatterns: ['<rootDir>/dist/'],
   testEnvironment: 'node',
-  transform: {
-    '^.+\\.ts$': 'ts-jest',
-    '/node_modules/@nestjs/.+\\.js$': nestToCommonJs,
-  },
-  transformIgnorePatterns: ['/node_modules/(?!@nestjs/)'],
+  transform: jestRequiresEsm
+    ? { '^.+\\.ts$': 'ts-jest' }
+    : { '^.+\\.ts$': 'ts-jest', '/node_modules/@nestjs/.+\\.js$': nestToCommonJs },
+  transformIgnorePatterns: jestRequiresEsm ? ['/node_modules/'] : ['/node_modules/(?!@nestjs/)'],
 };
 
 module.exports = {

@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import { RtmListenerService } from '../../src/realtime/rtm-listener.service';
@@ -11,21 +11,10 @@ import type { StatusReport } from '../../src/status/status-report';
 import { CrispSimulator, GroundTruth } from '../../tools/crisp-simulator';
 import { createAppOnSimulator, eventually } from '../support/crisp-test-setup';
 import { createTestDatabase, type TestDatabase } from '../support/test-databases';
+import { launchHeadlessChromium } from '../support/chromium-executable';
 
 jest.setTimeout(120_000);
 
-const CHROMIUM = '/usr/bin/chromium';
-/** This machine's network is closed: nothing in the browser may try to phone home. */
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const SCREENSHOT = resolve('test-output/status-page.png');
 /** The simulator's name for the route (its own template, not the service's). */
 const MESSAGES_ROUTE = 'GET /website/:id/conversation/:sid/messages';
@@ -80,7 +69,7 @@ describe('status page (GET / in headless Chromium, GET /status)', () => {
     const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
     baseUrl = `http://127.0.0.1:${port}`;
     await eventually(() => expect(app.get(RtmListenerService).state).toBe('connected'));
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchHeadlessChromium();
   });
 
   afterAll(async () => {

@@ -62,9 +62,12 @@ export class ServiceProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private readonly child: ChildProcess;
 
-  /** `env` is the whole environment, PATH aside; `cwd` the folder it starts in (as a user's). */
-  constructor(env: Record<string, string>, cwd = ROOT) {
-    this.child = spawn(process.execPath, [join(ROOT, 'dist/src/main.js')], {
+  /**
+   * `env` is the whole environment, PATH aside; `cwd` the folder it starts in (as a user's);
+   * `tree` the folder whose `dist/src/main.js` runs (another than this checkout's: a deployed one).
+   */
+  constructor(env: Record<string, string>, cwd = ROOT, tree = ROOT) {
+    this.child = spawn(process.execPath, [join(tree, 'dist/src/main.js')], {
       cwd,
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: 'pipe',

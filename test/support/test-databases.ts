@@ -52,12 +52,16 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh, migrated database of its own for one test file, cloned from the template in ms. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+/**
+ * A fresh database of its own for one test file: migrated, cloned from the template in ms, or
+ * empty (for a test of the migrations themselves).
+ */
+export async function createTestDatabase({ empty = false } = {}): Promise<TestDatabase> {
   const admin = sharedAdminConnection();
   const name = `crisp_test_${randomBytes(6).toString('hex')}`;
+  const template = empty ? 'template0' : TEMPLATE_DATABASE;
   await withAdminClient(admin, (client) =>
-    client.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DATABASE}`),
+    client.query(`CREATE DATABASE ${name} TEMPLATE ${template}`),
   );
   return {
     connection: onDatabase(admin, name),
