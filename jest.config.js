@@ -26,6 +26,8 @@ const common = {
   // The build output holds a copy of package.json, which Jest would take for a second module.
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
   testEnvironment: 'node',
+  // End-to-end tests start servers; Jest's 5 s default fails them on a loaded two-core machine.
+  testTimeout: 30_000,
   transform: jestRequiresEsm
     ? { '^.+\\.ts$': 'ts-jest' }
     : { '^.+\\.ts$': 'ts-jest', '/node_modules/@nestjs/.+\\.js$': nestToCommonJs },

@@ -6,9 +6,10 @@ import {
   HttpException,
   HttpStatus,
   Logger,
+  NotFoundException,
 } from '@nestjs/common';
 import type { Response } from 'express';
-import { requestIdOf } from '../logging/request-logging';
+import { redactUrl, requestIdOf } from '../logging/request-logging';
 import type { ApiError } from './api-response';
 
 /**
@@ -29,6 +30,13 @@ export class HttpErrorFilter implements ExceptionFilter {
   }
 
   private toApiError(exception: unknown): ApiError {
+    if (exception instanceof NotFoundException) {
+      return {
+        code: HttpStatus.NOT_FOUND,
+        message: withoutSecrets(messageOf(exception)),
+        data: null,
+      };
+    }
     if (exception instanceof HttpException) {
       return { code: exception.getStatus(), message: messageOf(exception), data: null };
     }
@@ -36,6 +44,12 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (status) return { code: status, message: bodyParserMessage(exception), data: null };
     return { code: HttpStatus.INTERNAL_SERVER_ERROR, message: 'Internal server error', data: null };
   }
+}
+
+/** An unknown route's message names its URL ("Cannot POST /path?key=…"): never echo a secret. */
+function withoutSecrets(message: string): string {
+  const route = /^Cannot (\S+) (.*)$/.exec(message);
+  return route ? `Cannot ${route[1]} ${redactUrl(route[2])}` : message;
 }
 
 function messageOf(exception: HttpException): string {

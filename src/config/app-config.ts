@@ -34,6 +34,7 @@ export interface CrispSettings {
 export interface RealtimeSettings {
   rtmEnabled: boolean;
   webhookSecret?: string;
+  websiteHookKey?: string;
   webhookMaxAgeMs: number;
   websiteIds?: string[];
   reconcileIntervalMs: number;
@@ -105,6 +106,7 @@ export class AppConfig {
       {
         rtmEnabled: variables.CRISP_RTM_ENABLED && Boolean(variables.CRISP_IDENTIFIER),
         webhookSecret: variables.CRISP_WEBHOOK_SECRET,
+        websiteHookKey: variables.CRISP_WEBSITE_HOOK_KEY,
         webhookMaxAgeMs: variables.CRISP_WEBHOOK_MAX_AGE_MS,
         websiteIds: variables.CRISP_WEBSITE_IDS?.split(','),
         reconcileIntervalMs: variables.RECONCILE_INTERVAL_MS,

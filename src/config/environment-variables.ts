@@ -203,6 +203,17 @@ export class EnvironmentVariables {
   @MinLength(8)
   CRISP_WEBHOOK_SECRET?: string;
 
+  /**
+   * The key Website Hooks carry in their URL (`?key=`), since Crisp does not sign them; unset,
+   * POST /crisp/webhooks/website refuses every request. URL-safe, 32 characters or more.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._~-]{32,256}$/, {
+    message: 'CRISP_WEBSITE_HOOK_KEY: 32-256 URL-safe characters (A-Z a-z 0-9 . _ ~ -)',
+  })
+  CRISP_WEBSITE_HOOK_KEY?: string;
+
   /** How long a signed Web Hook stays acceptable (replay protection). */
   @Transform(toInteger)
   @IsInt()
@@ -316,6 +327,9 @@ function describeCrossFieldProblems(variables: EnvironmentVariables): string[] {
   }
   if (variables.DB_HOST && !variables.DB_NAME) {
     problems.push('DB_NAME: required when DB_HOST is set');
+  }
+  if (variables.CRISP_WEBSITE_HOOK_KEY && /^(.)\1*$/.test(variables.CRISP_WEBSITE_HOOK_KEY)) {
+    problems.push('CRISP_WEBSITE_HOOK_KEY: must not be one character repeated');
   }
   if (Boolean(variables.CRISP_IDENTIFIER) !== Boolean(variables.CRISP_KEY)) {
     problems.push('CRISP_IDENTIFIER and CRISP_KEY: set both or neither');

@@ -106,6 +106,18 @@ describe('loadAppConfig', () => {
     expect(problems.join(' ')).not.toContain('too-short');
   });
 
+  it('takes a strong, URL-safe Website Hooks key and refuses weak ones without echoing them', () => {
+    const key = 'k'.repeat(16) + '0123456789-._~ABCD';
+    expect(
+      loadAppConfig({ CRISP_WEBSITE_HOOK_KEY: key }, NO_ENV_FILE).realtime.websiteHookKey,
+    ).toBe(key);
+    for (const weak of ['short-key-0123456789', 'a'.repeat(40), `${key}/?&`]) {
+      const problems = problemsOf({ CRISP_WEBSITE_HOOK_KEY: weak });
+      expect(problems).toEqual([expect.stringMatching(/^CRISP_WEBSITE_HOOK_KEY: /)]);
+      expect(problems.join()).not.toContain(weak);
+    }
+  });
+
   it('collects admin and read tokens, and logs as JSON in production', () => {
     const config = loadAppConfig(
       {

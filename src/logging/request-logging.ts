@@ -15,6 +15,33 @@ function requestIdFor(request: IncomingMessage, response: ServerResponse): strin
   return id;
 }
 
+/** Query parameters that carry a secret, such as the Website Hooks `key`. */
+const SECRET_PARAMETERS = new Set(['key', 'token', 'secret', 'password', 'signature']);
+
+/**
+ * The URL as it may be logged: the value of every secret query parameter blanked, whatever case
+ * or percent-encoding its name comes in (Express decodes names before the controller sees them).
+ */
+export function redactUrl(url: string | undefined): string {
+  const [path, query] = splitOnce(url ?? '', '?');
+  if (query === undefined) return path;
+  const parameters = new URLSearchParams(query);
+  let redacted = false;
+  for (const name of new Set(parameters.keys())) {
+    if (!SECRET_PARAMETERS.has(name.toLowerCase())) continue;
+    parameters.set(name, '[REDACTED]');
+    redacted = true;
+  }
+  return redacted
+    ? `${path}?${parameters.toString().replace(/%5BREDACTED%5D/g, '[REDACTED]')}`
+    : `${path}?${query}`;
+}
+
+function splitOnce(text: string, separator: string): [string, string | undefined] {
+  const at = text.indexOf(separator);
+  return at < 0 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];
+}
+
 /**
  * One log line per request (method, path, status, time, request id, client), and a request id
  * on every response (`X-Request-Id`) and error body. Probes are not logged: they would drown the rest.
@@ -30,14 +57,14 @@ export function requestLogging(logger: Logger) {
       req: (request: { id: string; method: string; url: string }) => ({
         id: request.id,
         method: request.method,
-        url: request.url,
+        url: redactUrl(request.url),
       }),
       res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
     },
     customSuccessMessage: (request, response) =>
-      `${request.method} ${request.url} ${response.statusCode}`,
+      `${request.method} ${redactUrl(request.url)} ${response.statusCode}`,
     customErrorMessage: (request, response) =>
-      `${request.method} ${request.url} ${response.statusCode}`,
+      `${request.method} ${redactUrl(request.url)} ${response.statusCode}`,
   });
 }
 

@@ -5,12 +5,20 @@ import {
   HttpCode,
   HttpStatus,
   Post,
+  Query,
   Req,
   ServiceUnavailableException,
   UnauthorizedException,
   type RawBodyRequest,
 } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Request } from 'express';
 import { AppConfig } from '../config/app-config';
 import type { ApiResponse } from '../common/api-response';
@@ -19,6 +27,7 @@ import { CrispEventIngestService } from './crisp-event-ingest.service';
 import { isHandledEvent, type CrispEvent } from './crisp-events';
 import { WebhookAckDto, WebhookEventDto } from './dto/webhook-event.dto';
 import { verifyWebhookSignature } from './webhook-signature';
+import { isWebsiteHookKey } from './website-hook-key';
 import { Public } from '../auth/access.decorator';
 
 interface HookBody {
@@ -29,8 +38,9 @@ interface HookBody {
 }
 
 /**
- * Crisp Plugin Hooks, the second door: signed events go down the same line as RTM's, so an event
- * arriving by both is stored once. The answer comes after the commit: a failure makes Crisp retry.
+ * Crisp Web Hooks, the second door: signed Plugin Hooks and keyed Website Hooks go down the same
+ * line as RTM's, so an event arriving by two doors is stored once. The answer comes after the
+ * commit: a failure makes Crisp retry.
  */
 @ApiTags('Real time')
 @Public()
@@ -83,7 +93,43 @@ export class WebhooksController {
       maxAgeMs: webhookMaxAgeMs,
     });
     if (verdict !== 'valid') throw new UnauthorizedException(`Web Hook signature ${verdict}`);
-    const event = toEvent(request.body as HookBody);
+    return this.store(request.body as HookBody);
+  }
+
+  @Post('website')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Receive a Crisp Website Hook',
+    description:
+      "Crisp Website Hooks of one website, which Crisp does not sign: configure the hook URL in Crisp as `…/crisp/webhooks/website?key=<CRISP_WEBSITE_HOOK_KEY>`, as Crisp's docs suggest. The key is compared in constant time and never logged (request logs show `key=[REDACTED]`). Same body and the same line as Plugin Hooks and RTM.",
+  })
+  @ApiQuery({
+    name: 'key',
+    required: true,
+    description: 'The `CRISP_WEBSITE_HOOK_KEY` of this service',
+  })
+  @ApiBody({ type: WebhookEventDto })
+  @ApiOkResponse({ type: WebhookAckDto, description: 'Stored (committed), or ignored' })
+  @ApiErrors({
+    400: 'A body that is not JSON, or not `{website_id, event, data, timestamp}` with `data` naming `session_id` and `website_id`',
+    401: 'A missing or wrong `key`, or no `CRISP_WEBSITE_HOOK_KEY` configured',
+    413: 'A body above 1 MB',
+    503: 'The event could not be stored yet (database unreachable); Crisp retries',
+  })
+  async receiveWebsiteHook(
+    @Req() request: Request,
+    @Query('key') key: unknown,
+  ): Promise<ApiResponse<null>> {
+    const { websiteHookKey } = this.config.realtime;
+    if (!websiteHookKey)
+      throw new UnauthorizedException('Website Hooks are not configured (CRISP_WEBSITE_HOOK_KEY)');
+    if (!isWebsiteHookKey(websiteHookKey, key))
+      throw new UnauthorizedException('Website Hook key missing or wrong');
+    return this.store(request.body as HookBody);
+  }
+
+  private async store(body: HookBody): Promise<ApiResponse<null>> {
+    const event = toEvent(body);
     if (!event) return { code: HttpStatus.OK, message: 'Event ignored', data: null };
     try {
       await this.ingest.ingest(event);

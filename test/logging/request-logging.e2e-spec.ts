@@ -1,29 +1,13 @@
 import { Logger, type INestApplication } from '@nestjs/common';
-import { Writable } from 'node:stream';
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import { NestPinoLogger } from '../../src/logging/nest-pino-logger';
 import { createRootLogger } from '../../src/logging/root-logger';
+import { captureLines } from '../support/log-capture';
 import { createTestApp, testConfig } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-databases';
 
 const TOKEN = 'logging-admin-token-0123456789';
-
-/** Collects what the logger writes, one parsed JSON object per line. */
-function captureLines() {
-  const lines: Record<string, unknown>[] = [];
-  const raw: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) {
-        raw.push(line);
-        lines.push(JSON.parse(line) as Record<string, unknown>);
-      }
-      done();
-    },
-  });
-  return { lines, raw, stream };
-}
 
 describe('structured logs and request ids', () => {
   let database: TestDatabase;

@@ -1,6 +1,7 @@
 /**
  * Plugin Hooks sent by the simulator must verify with the official client's `verifyHook()` and be
- * dispatchable with `receiveHook()` (crisp-protocol.md §1.4, §6 item 11).
+ * dispatchable with `receiveHook()` (crisp-protocol.md §1.4, §6 item 11); Website Hooks, unsigned,
+ * must be dispatchable too (§9).
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -166,5 +167,28 @@ describe('simulator Plugin Hooks through crisp-api verifyHook', () => {
     expect(received.map((h) => (JSON.parse(h.body) as { event: string }).event)).toEqual([
       'session:set_state',
     ]);
+  });
+
+  it('sends Website Hooks unsigned, to the URL with its key, in the body receiveHook dispatches', async () => {
+    const keyed = `${hookUrl}?key=website-hook-key`;
+    sim.configureWebhook({ url: keyed, kind: 'website' });
+    dispatched.length = 0;
+    const mutation = sim.mutate((t) =>
+      t.addMessage(websiteId, sessionId, { from: 'user', content: 'website hook' }),
+    );
+    await sim.webhooks!.idle();
+    expect(received).toHaveLength(1);
+    const [hook] = received;
+    expect(hook.headers['x-crisp-signature']).toBeUndefined();
+    expect(header(hook, 'X-Crisp-Hook-Origin')).toMatch(/^website\//);
+    expect(JSON.parse(hook.body)).toEqual({
+      website_id: websiteId,
+      event: 'message:send',
+      data: mutation.events[0].data,
+      timestamp: Number(header(hook, 'X-Crisp-Request-Timestamp')),
+    });
+    expect(client.receiveHook(JSON.parse(hook.body) as Record<string, unknown>)).toBeNull();
+    await waitFor(() => dispatched.length === 1, 1000, 'dispatch');
+    expect(() => sim.configureWebhook({ url: keyed })).toThrow(/need a secret/);
   });
 });

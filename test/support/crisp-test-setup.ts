@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { DatabaseConnection } from '../../src/database/database-connection';
 import { DEFAULT_CREDENTIAL, type GroundTruth } from '../../tools/crisp-simulator';
@@ -21,13 +22,17 @@ export function simulatorVariables(restUrl: string, overrides: Record<string, st
   };
 }
 
-/** The real application on a test database, reaching Crisp at the simulator's `restUrl`. */
+/**
+ * The real application on a test database, reaching Crisp at the simulator's `restUrl`; its
+ * request logs go to `logger` when given.
+ */
 export function createAppOnSimulator(
   connection: DatabaseConnection,
   restUrl: string,
   overrides: Record<string, string> = {},
+  logger?: Logger,
 ): Promise<INestApplication> {
-  return createTestApp(connection, testConfig(simulatorVariables(restUrl, overrides)));
+  return createTestApp(connection, testConfig(simulatorVariables(restUrl, overrides)), logger);
 }
 
 /** A comparison with nothing missing, extra, doubled or different. */

@@ -1,5 +1,7 @@
 /**
- * Delivers events as Crisp Plugin Hooks (crisp-protocol.md §1.4 and §6 item 11).
+ * Delivers events as Crisp Plugin Hooks (crisp-protocol.md §1.4 and §6 item 11), or as Website
+ * Hooks, which Crisp does not sign: no `X-Crisp-Signature`, the receiver's own `?key=` in `url`
+ * (docs.crisp.chat/guides/web-hooks/website-hooks; crisp-protocol.md §9).
  *
  * The body is the compact `JSON.stringify` of `{website_id, event, data, timestamp}` because the
  * official Node client verifies by re-serialising the parsed body; any other spacing would make
@@ -11,8 +13,12 @@ import https from 'node:https';
 import type { SimEvent } from './simulator-types';
 
 export interface WebhookSenderOptions {
+  /** Where hooks go; for Website Hooks, with the `?key=` the receiver configured. */
   url: string;
-  secret: string;
+  /** 'plugin' (default): signed with `secret`. 'website': unsigned. */
+  kind?: 'plugin' | 'website';
+  /** The Plugin Hooks secret; unused by Website Hooks. */
+  secret?: string;
   /** Total attempts per event, first one included (retry policy UNVERIFIED upstream). Default 3. */
   attempts?: number;
   /** Delay before retry n (1-based) in ms; the last value repeats. Default [200, 1000, 5000]. */
@@ -66,7 +72,11 @@ export class WebhookSender {
   private stopped = false;
   private nextId = 1;
 
-  constructor(readonly options: WebhookSenderOptions) {}
+  constructor(readonly options: WebhookSenderOptions) {
+    if (options.kind !== 'website' && !options.secret) {
+      throw new Error('WebhookSender: Plugin Hooks need a secret');
+    }
+  }
 
   /** Fire-and-forget delivery of every hooked event (tracked; see `idle()`). */
   deliver(events: readonly SimEvent[]): void {
@@ -115,7 +125,10 @@ export class WebhookSender {
       data: event.data,
       timestamp,
     });
-    let signature = signHook(options.secret ?? this.options.secret, timestamp, body);
+    const website = this.options.kind === 'website';
+    let signature = website
+      ? ''
+      : signHook(options.secret ?? this.options.secret ?? '', timestamp, body);
     let sentBody = body;
     if (options.tamper === 'signature') {
       signature = flipLastHexDigit(signature);
@@ -151,9 +164,10 @@ export class WebhookSender {
       const headers = {
         'Content-Type': 'application/json',
         'X-Crisp-Request-Timestamp': String(timestamp),
-        'X-Crisp-Signature': signature,
+        ...(website ? {} : { 'X-Crisp-Signature': signature }),
         'X-Crisp-Hook-Origin':
-          this.options.hookOrigin ?? 'plugin/simulator 0000000000000000 simulated',
+          this.options.hookOrigin ??
+          `${website ? 'website' : 'plugin'}/simulator 0000000000000000 simulated`,
         'X-Delivery-Attempt-Limit': String(limit),
         'X-Delivery-Attempt-Count': String(attempt),
       };

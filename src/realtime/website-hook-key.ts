@@ -1,0 +1,13 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+const digestOf = (text: string) => createHash('sha256').update(text).digest();
+
+/**
+ * Crisp does not sign Website Hooks; their docs suggest a secret key in the hook URL instead
+ * (docs.crisp.chat/guides/web-hooks/website-hooks). Compared over SHA-256 digests, so the time
+ * taken says nothing of the key's length or of how much of it matched.
+ */
+export function isWebsiteHookKey(configured: string, given: unknown): boolean {
+  if (typeof given !== 'string') return false;
+  return timingSafeEqual(digestOf(configured), digestOf(given));
+}
