@@ -1,4 +1,5 @@
 import type { DataSourceOptions } from 'typeorm';
+import { TypeOrmPinoLogger } from '../logging/typeorm-pino-logger';
 import { BackfillJobConversation } from '../backfill/backfill-job-conversation.entity';
 import { BackfillJob } from '../backfill/backfill-job.entity';
 import { ConversationMessage } from '../conversations/conversation-message.entity';
@@ -44,7 +45,8 @@ export function typeOrmOptions(
     // gen_random_uuid() is built into PostgreSQL 13+: no extension to install (or to be allowed to).
     uuidExtension: 'pgcrypto',
     installExtensions: false,
-    logging: ['error', 'migration'],
+    logging: ['error', 'warn', 'migration'],
+    logger: new TypeOrmPinoLogger(),
     poolSize: tuning.poolSize,
     applicationName: 'crisp-basedash-tool',
   };

@@ -11,6 +11,16 @@ export interface MessageCursor {
 
 const INVALID = 'cursor is not a cursor this API returned';
 const DIGITS = /^\d{1,19}$/;
+const BIGINT_MAX = 9_223_372_036_854_775_807n;
+/** As `Date.toISOString()` writes it: anything else (`'1'`, a weekday) PostgreSQL may refuse. */
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** A value PostgreSQL takes as a bigint: out of range, it would fail the query (a 500). */
+const isBigint = (value: unknown): value is string =>
+  typeof value === 'string' && DIGITS.test(value) && BigInt(value) <= BIGINT_MAX;
+
+const isIsoTime = (value: unknown): value is string =>
+  typeof value === 'string' && ISO_TIME.test(value) && !Number.isNaN(Date.parse(value));
 
 export function encodeCursor(position: ConversationCursor | MessageCursor): string {
   return Buffer.from(JSON.stringify(position)).toString('base64url');
@@ -28,19 +38,12 @@ function decode(cursor: string): Record<string, unknown> {
 
 export function decodeConversationCursor(cursor: string): ConversationCursor {
   const { id } = decode(cursor);
-  if (typeof id === 'string' && DIGITS.test(id)) return { id };
+  if (isBigint(id)) return { id };
   throw new BadRequestException(INVALID);
 }
 
 export function decodeMessageCursor(cursor: string): MessageCursor {
   const { timestamp, fingerprint } = decode(cursor);
-  if (
-    typeof timestamp === 'string' &&
-    !Number.isNaN(Date.parse(timestamp)) &&
-    typeof fingerprint === 'string' &&
-    DIGITS.test(fingerprint)
-  ) {
-    return { timestamp, fingerprint };
-  }
+  if (isIsoTime(timestamp) && isBigint(fingerprint)) return { timestamp, fingerprint };
   throw new BadRequestException(INVALID);
 }

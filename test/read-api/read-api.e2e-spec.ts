@@ -21,6 +21,9 @@ interface Envelope {
 
 const WEBSITE_A = '11111111-1111-4111-8111-111111111111';
 const WEBSITE_B = '22222222-2222-4222-8222-222222222222';
+/** A cursor this API never returned, with the values an attacker chooses. */
+const forged = (position: Record<string, string>) =>
+  Buffer.from(JSON.stringify(position)).toString('base64url');
 const sessionId = (i: number) => `session_00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
 
 describe('read API: /crisp-db', () => {
@@ -193,7 +196,27 @@ describe('read API: /crisp-db', () => {
       /cursor/,
     ],
     [`/crisp-db/messages/${sessionId(0)}?websiteId=${WEBSITE_A}`, /websiteId/],
+    // Forged cursors whose values PostgreSQL would refuse: out of bigint range, or not a time.
+    [`/crisp-db/conversations?cursor=${forged({ id: '9999999999999999999' })}`, /cursor/],
+    [
+      `/crisp-db/messages/${sessionId(0)}?cursor=${forged({ timestamp: '1', fingerprint: '1' })}`,
+      /cursor/,
+    ],
+    [
+      `/crisp-db/messages/${sessionId(0)}?cursor=${forged({
+        timestamp: '2026-01-01T00:00:00.000Z',
+        fingerprint: '9223372036854775808',
+      })}`,
+      /cursor/,
+    ],
   ];
+
+  it('follows a cursor at the largest id and time a cursor may hold', async () => {
+    const farthest = forged({ id: '9223372036854775807' });
+    const { status, body } = await get(`/crisp-db/conversations?limit=1&cursor=${farthest}`);
+    expect(status).toBe(200);
+    expect(body.data).toHaveLength(1);
+  });
 
   it(`rejects ${malformed.length} malformed requests with a 400 naming the parameter, never a 500`, async () => {
     const failures: string[] = [];
