@@ -26,8 +26,6 @@ const common = {
   // The build output holds a copy of package.json, which Jest would take for a second module.
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
   testEnvironment: 'node',
-  // End-to-end tests start servers; Jest's 5 s default fails them on a loaded two-core machine.
-  testTimeout: 30_000,
   transform: jestRequiresEsm
     ? { '^.+\\.ts$': 'ts-jest' }
     : { '^.+\\.ts$': 'ts-jest', '/node_modules/@nestjs/.+\\.js$': nestToCommonJs },
@@ -35,6 +33,8 @@ const common = {
 };
 
 module.exports = {
+  // End-to-end tests start servers; Jest's 5 s default fails them on a loaded two-core machine.
+  testTimeout: 30_000,
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   projects: [

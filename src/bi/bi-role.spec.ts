@@ -8,20 +8,30 @@ describe('biRoleStatements', () => {
     const grants = statements.filter((sql) => /^(GRANT|ALTER DEFAULT)/.test(sql));
     expect(grants).toEqual([
       'GRANT CONNECT ON DATABASE "crisp" TO "basedash"',
+      // The service's own user keeps the temporary tables PUBLIC no longer has.
+      'GRANT TEMPORARY ON DATABASE "crisp" TO CURRENT_USER',
       'GRANT USAGE ON SCHEMA "public" TO "basedash"',
       'GRANT SELECT ON ALL TABLES IN SCHEMA "public" TO "basedash"',
       'ALTER DEFAULT PRIVILEGES IN SCHEMA "public" GRANT SELECT ON TABLES TO "basedash"',
     ]);
   });
 
-  it('sets no password unless given one, and quotes the one given', () => {
+  it('sets no password unless given one, and sends a SCRAM verifier of it, never the password', () => {
     expect(biRoleStatements(request).join('\n')).not.toContain('PASSWORD');
-    const alter = biRoleStatements({ ...request, password: `it's a \\ secret` }).find((sql) =>
-      sql.includes('PASSWORD'),
+    const statements = biRoleStatements({ ...request, password: `it's a \\ secret` });
+    const alter = statements.find((sql) => sql.includes('PASSWORD'));
+    expect(alter).toMatch(
+      /^ALTER ROLE "basedash" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS CONNECTION LIMIT 5 PASSWORD 'SCRAM-SHA-256\$4096:[A-Za-z0-9+/=]{24}\$[A-Za-z0-9+/=]{44}:[A-Za-z0-9+/=]{44}'$/,
     );
-    expect(alter).toBe(
-      `ALTER ROLE "basedash" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD  E'it''s a \\\\ secret'`,
-    );
+    expect(statements.join('\n')).not.toContain('secret');
+  });
+
+  it('limits connections, statement time and temporary tables, and drops every membership', () => {
+    const sql = biRoleStatements(request).join('\n');
+    expect(sql).toContain(`ALTER ROLE "basedash" SET statement_timeout = '5s'`);
+    expect(sql).toContain(`REVOKE TEMPORARY ON DATABASE "crisp" FROM PUBLIC`);
+    expect(sql).toContain(`REVOKE TEMPORARY ON DATABASE "crisp" FROM "basedash"`);
+    expect(sql).toMatch(/FROM pg_auth_members[\s\S]*REVOKE %s FROM %I/);
   });
 
   it('quotes the database and schema names', () => {

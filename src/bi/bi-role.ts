@@ -1,4 +1,12 @@
 import { escapeIdentifier, escapeLiteral } from 'pg';
+import { scramVerifier } from './scram-verifier';
+
+/** What one BI role may hold of the server: a few dashboards' connections, short queries. */
+export const BI_ROLE_LIMITS = {
+  connections: 5,
+  statementTimeout: '5s',
+  idleInTransactionTimeout: '60s',
+} as const;
 
 /** What a BI role is made of: who, where, and (when given) the password to set. */
 export interface BiRoleRequest {
@@ -34,17 +42,33 @@ export function biRoleStatements({ role, database, schema, password }: BiRoleReq
   if (problem) throw new Error(problem);
   const who = escapeIdentifier(role);
   const where = escapeIdentifier(schema);
-  const passwordClause = password === undefined ? '' : ` PASSWORD ${escapeLiteral(password)}`;
+  const passwordClause =
+    password === undefined ? '' : ` PASSWORD ${escapeLiteral(scramVerifier(password))}`;
+  const name = escapeLiteral(role);
   return [
     `DO $$ BEGIN
        IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ${escapeLiteral(role)}) THEN
          CREATE ROLE ${who};
        END IF;
      END $$`,
-    `ALTER ROLE ${who} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS${passwordClause}`,
+    `ALTER ROLE ${who} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS CONNECTION LIMIT ${BI_ROLE_LIMITS.connections}${passwordClause}`,
+    // Whatever roles it was made a member of since, it keeps none of their privileges.
+    `DO $$ DECLARE granted record; BEGIN
+       FOR granted IN SELECT m.roleid::regrole::text AS name FROM pg_auth_members m
+         JOIN pg_roles r ON r.oid = m.member WHERE r.rolname = ${name} LOOP
+         EXECUTE format('REVOKE %s FROM %I', granted.name, ${name});
+       END LOOP;
+     END $$`,
     // A second lock: BI tools open read-only transactions even if a write privilege slips in.
     `ALTER ROLE ${who} SET default_transaction_read_only = on`,
+    // A dashboard's runaway query must not hold the database (or the mirror's writes) for long.
+    `ALTER ROLE ${who} SET statement_timeout = ${escapeLiteral(BI_ROLE_LIMITS.statementTimeout)}`,
+    `ALTER ROLE ${who} SET idle_in_transaction_session_timeout = ${escapeLiteral(BI_ROLE_LIMITS.idleInTransactionTimeout)}`,
     `GRANT CONNECT ON DATABASE ${escapeIdentifier(database)} TO ${who}`,
+    // No temporary tables: PUBLIC may create them by default; the service's own user keeps it.
+    `REVOKE TEMPORARY ON DATABASE ${escapeIdentifier(database)} FROM PUBLIC`,
+    `REVOKE TEMPORARY ON DATABASE ${escapeIdentifier(database)} FROM ${who}`,
+    `GRANT TEMPORARY ON DATABASE ${escapeIdentifier(database)} TO CURRENT_USER`,
     `REVOKE CREATE ON SCHEMA ${where} FROM ${who}`,
     `GRANT USAGE ON SCHEMA ${where} TO ${who}`,
     `REVOKE ALL ON ALL TABLES IN SCHEMA ${where} FROM ${who}`,

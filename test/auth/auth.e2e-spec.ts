@@ -9,11 +9,12 @@ const ADMIN = 'admin-token-0123456789abcdef';
 const SECOND_ADMIN = 'second-admin-token-0123456789';
 const READ = 'read-token-0123456789abcdef';
 
-/** Endpoints anyone may call: health probes, Web Hooks (signed), the docs and the page shell. */
+/** Endpoints anyone may call: health probes, Web Hooks (signed or keyed), the docs and the page shell. */
 const PUBLIC_ROUTES = new Set([
   'GET /health',
   'GET /health/ready',
   'POST /crisp/webhooks',
+  'POST /crisp/webhooks/website',
   'GET /',
 ]);
 
@@ -99,9 +100,11 @@ describe('API tokens and rate limits', () => {
     await http().get('/status').expect(401);
     await http().get('/status').set('Authorization', `Bearer ${READ}`).expect(200);
     await http().get('/metrics').set('Authorization', `Bearer ${READ}`).expect(200);
-    const hook = await http().post('/crisp/webhooks').send({});
-    expect(hook.status).toBe(401);
-    expect((hook.body as { message: string }).message).not.toContain('API token');
+    for (const path of ['/crisp/webhooks', '/crisp/webhooks/website']) {
+      const hook = await http().post(path).send({});
+      expect(hook.status).toBe(401);
+      expect((hook.body as { message: string }).message).not.toContain('API token');
+    }
   });
 
   it('limits each client on its own, and answers 429 past the limit', async () => {

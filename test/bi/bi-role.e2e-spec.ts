@@ -1,6 +1,8 @@
 import { createHash, createHmac, pbkdf2Sync } from 'node:crypto';
 import { Client, DatabaseError } from 'pg';
 import { applyBiRole } from '../../src/bi/apply-bi-role';
+import { BI_ROLE_LIMITS } from '../../src/bi/bi-role';
+import { scramVerifier } from '../../src/bi/scram-verifier';
 import { createBiRoleCli, type CliIo } from '../../src/bi/create-bi-role-cli';
 import { toEnvironmentVariables, toPgClientConfig } from '../../src/database/database-connection';
 import { testConfig } from '../support/test-app';
@@ -8,6 +10,8 @@ import { createTestDatabase, type TestDatabase } from '../support/test-databases
 import { connectAs, dropRole, testRole } from './bi-test-role';
 
 const INSUFFICIENT_PRIVILEGE = '42501';
+const QUERY_CANCELED = '57014';
+const TOO_MANY_CONNECTIONS = '53300';
 const READ_ONLY_SQL_TRANSACTION = '25006';
 
 /**
@@ -190,5 +194,90 @@ describe('the read-only BI role', () => {
     expect(await createBiRoleCli([], cliIo())).toBe(2);
     expect(await createBiRoleCli([role, '-'], cliIo('\n'))).toBe(2);
     expect(output.join('\n')).toMatch(/usage: npm run db:create-bi-role/);
+  });
+
+  it('makes the verifier PostgreSQL itself makes of a password, for the salt it chose', async () => {
+    const probe = `${role}_probe`;
+    await admin.query(`SET password_encryption = 'scram-sha-256'`);
+    await admin.query(`CREATE ROLE ${probe} PASSWORD 'pencil'`);
+    try {
+      const { rows } = await admin.query<{ rolpassword: string }>(
+        'SELECT rolpassword FROM pg_authid WHERE rolname = $1',
+        [probe],
+      );
+      const salt = /^SCRAM-SHA-256\$4096:([^$]+)\$/.exec(rows[0].rolpassword)?.[1] ?? '';
+      expect(scramVerifier('pencil', Buffer.from(salt, 'base64'))).toBe(rows[0].rolpassword);
+    } finally {
+      await admin.query(`DROP ROLE ${probe}`);
+    }
+  });
+
+  it('sends the server a verifier, never the password', async () => {
+    const sent: string[] = [];
+    const recording = new Client(toPgClientConfig(database.connection));
+    await recording.connect();
+    const query = recording.query.bind(recording) as (text: string, values?: unknown[]) => unknown;
+    const record = (text: string, values?: unknown[]) => {
+      sent.push(`${text} ${JSON.stringify(values ?? [])}`);
+      return query(text, values);
+    };
+    jest.spyOn(recording, 'query').mockImplementation(record);
+    try {
+      await applyBiRole(recording, role, 'a password never sent');
+    } finally {
+      await recording.end();
+    }
+    expect(sent.join('\n')).toContain('SCRAM-SHA-256$4096:');
+    expect(sent.join('\n')).not.toContain('a password never sent');
+    expect(verifierMatches(await storedPassword(), 'a password never sent')).toBe(true);
+  });
+
+  it('can neither create a temporary table, nor run a 10 s query, nor open many connections', async () => {
+    const reader = await connectAs(database.connection, role, 'a password never sent');
+    const others: Client[] = [];
+    try {
+      // BEGIN READ WRITE undoes the read-only default: the privilege itself must be gone.
+      await reader.query('BEGIN READ WRITE');
+      expect(await sqlState(reader.query('CREATE TEMP TABLE scratch (x int)'))).toBe(
+        INSUFFICIENT_PRIVILEGE,
+      );
+      await reader.query('ROLLBACK');
+      const started = Date.now();
+      expect(await sqlState(reader.query('SELECT pg_sleep(10)'))).toBe(QUERY_CANCELED);
+      expect(Date.now() - started).toBeLessThan(9_000);
+      let refused: string | undefined;
+      for (let i = 0; i < BI_ROLE_LIMITS.connections + 1 && !refused; i += 1) {
+        refused = await sqlState(
+          connectAs(database.connection, role, 'a password never sent').then((client) =>
+            others.push(client),
+          ),
+        );
+      }
+      expect(refused).toBe(TOO_MANY_CONNECTIONS);
+      // bi (from the tests above) and reader hold two of the five.
+      expect(others).toHaveLength(BI_ROLE_LIMITS.connections - 2);
+    } finally {
+      await Promise.all([reader, ...others].map((client) => client.end()));
+    }
+  });
+
+  it('drops, when run again, the memberships the role was given since', async () => {
+    const writer = `${role}_writer`;
+    await admin.query(`CREATE ROLE ${writer}`);
+    try {
+      await admin.query(`GRANT INSERT ON conversations TO ${writer}`);
+      await admin.query(`GRANT ${writer} TO ${admin.escapeIdentifier(role)}`);
+      expect(await createBiRoleCli([role], cliIo())).toBe(0);
+      const { rows } = await admin.query<{ member_of: string[]; can_insert: boolean }>(
+        `SELECT ARRAY(SELECT roleid::regrole::text FROM pg_auth_members
+                        WHERE member = $1::regrole) AS member_of,
+                has_table_privilege($1, 'conversations', 'INSERT') AS can_insert`,
+        [role],
+      );
+      expect(rows).toEqual([{ member_of: [], can_insert: false }]);
+    } finally {
+      await admin.query(`REVOKE INSERT ON conversations FROM ${writer}`);
+      await admin.query(`DROP ROLE ${writer}`);
+    }
   });
 });
