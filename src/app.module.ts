@@ -7,7 +7,7 @@ import { AppConfigModule } from './config/app-config.module';
 import { ConversationsModule } from './conversations/conversations.module';
 import type { DatabaseConnection } from './database/database-connection';
 import { DatabaseConnectionModule } from './database/database-connection.module';
-import { typeOrmOptions } from './database/typeorm-options';
+import { readerOptions, typeOrmOptions } from './database/typeorm-options';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { StateMetricsModule } from './metrics/state-metrics.module';
@@ -34,6 +34,7 @@ export class AppModule {
             runMigrations: config.runMigrations,
           }),
         ),
+        TypeOrmModule.forRoot(readerOptions(connection, config.reads)),
         MetricsModule,
         ConversationsModule,
         ReadApiModule,

@@ -40,6 +40,14 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       return { code: exception.getStatus(), message: messageOf(exception), data: null };
     }
+    if (isStatementTimeout(exception)) {
+      return {
+        code: HttpStatus.SERVICE_UNAVAILABLE,
+        message:
+          'The query ran past READ_STATEMENT_TIMEOUT_MS and was cancelled: ask for a smaller page, or follow cursor',
+        data: null,
+      };
+    }
     const status = clientErrorStatus(exception);
     if (status) return { code: status, message: bodyParserMessage(exception), data: null };
     return { code: HttpStatus.INTERNAL_SERVER_ERROR, message: 'Internal server error', data: null };
@@ -59,6 +67,12 @@ function messageOf(exception: HttpException): string {
   if (Array.isArray(message)) return message.join('; ');
   if (typeof message === 'string') return message;
   return exception instanceof BadRequestException ? 'Bad request' : exception.message;
+}
+
+/** PostgreSQL's query_canceled: the read pool's statement_timeout cut a query short. */
+function isStatementTimeout(exception: unknown): boolean {
+  const cause = (exception as { driverError?: { code?: unknown } } | null)?.driverError;
+  return cause?.code === '57014';
 }
 
 /** Errors raised before routing (a malformed JSON body, say) carry their own 4xx status. */

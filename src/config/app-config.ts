@@ -31,6 +31,12 @@ export interface CrispSettings {
   retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
 }
 
+export interface ReadSettings {
+  poolSize: number;
+  statementTimeoutMs: number;
+  maxOffset: number;
+}
+
 export interface RealtimeSettings {
   rtmEnabled: boolean;
   webhookSecret?: string;
@@ -77,6 +83,7 @@ export class AppConfig {
     readonly realtime: RealtimeSettings,
     readonly api: ApiSettings,
     readonly logging: LogSettings,
+    readonly reads: ReadSettings,
   ) {}
 
   static fromEnvironment(variables: EnvironmentVariables): AppConfig {
@@ -129,6 +136,11 @@ export class AppConfig {
       {
         level: variables.LOG_LEVEL,
         format: variables.LOG_FORMAT ?? (variables.NODE_ENV === 'production' ? 'json' : 'pretty'),
+      },
+      {
+        poolSize: variables.DB_READ_POOL_SIZE,
+        statementTimeoutMs: variables.READ_STATEMENT_TIMEOUT_MS,
+        maxOffset: variables.READ_MAX_OFFSET,
       },
     );
   }

@@ -119,6 +119,27 @@ export class EnvironmentVariables {
   @Max(100)
   DB_POOL_SIZE = 10;
 
+  /** Connections of the read API's own pool, apart from the writers' (readers cannot starve them). */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  DB_READ_POOL_SIZE = 5;
+
+  /** The longest a read API query may run before PostgreSQL cancels it (the answer is a 503). */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  READ_STATEMENT_TIMEOUT_MS = 10_000;
+
+  /** The deepest `page` offset (rows skipped) the read API serves; deeper, `cursor` is required. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(100_000_000)
+  READ_MAX_OFFSET = 10_000;
+
   @Transform(toInteger)
   @IsInt()
   @Min(1)

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { READER_DATA_SOURCE } from '../database/typeorm-options';
 import {
   buildUpsertStatement,
   columnArrays,
@@ -58,9 +59,11 @@ export class ConversationMessagesRepository {
   );
   private readonly selectList: string;
 
+  /** `reader`: the read API's pool (its own connections, with a statement_timeout). */
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly conversations: ConversationsRepository,
+    @InjectDataSource(READER_DATA_SOURCE) private readonly reader: DataSource = dataSource,
   ) {
     this.selectList = selectListFor(dataSource.getMetadata(ConversationMessage), ['raw']);
   }
@@ -159,12 +162,12 @@ export class ConversationMessagesRepository {
 
   async findPage(query: MessagePageQuery): Promise<Record<string, unknown>[]> {
     const { text, values } = messagePageSql(this.selectList, query);
-    return this.dataSource.query(text, values);
+    return this.reader.query(text, values);
   }
 
   async count(sessionId: string): Promise<number> {
     const { text, values } = messageCountSql(sessionId);
-    const rows: { total: string }[] = await this.dataSource.query(text, values);
+    const rows: { total: string }[] = await this.reader.query(text, values);
     return Number(rows[0].total);
   }
 }

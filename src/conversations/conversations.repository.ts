@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { READER_DATA_SOURCE } from '../database/typeorm-options';
 import { buildUpsertStatement, newestPerKey, PatchApplier, runUpsert } from './batched-upsert';
 import {
   CONVERSATION_EVENT_COLUMNS,
@@ -90,7 +91,11 @@ export class ConversationsRepository {
   );
   private readonly selectList: string;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+  /** `reader`: the read API's pool (its own connections, with a statement_timeout). */
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectDataSource(READER_DATA_SOURCE) private readonly reader: DataSource = dataSource,
+  ) {
     this.selectList = selectListFor(dataSource.getMetadata(Conversation), ['raw']);
   }
 
@@ -143,12 +148,12 @@ export class ConversationsRepository {
 
   async findPage(query: ConversationPageQuery): Promise<Record<string, unknown>[]> {
     const { text, values } = conversationPageSql(this.selectList, query);
-    return this.dataSource.query(text, values);
+    return this.reader.query(text, values);
   }
 
   async count(websiteId: string | undefined): Promise<number> {
     const { text, values } = conversationCountSql(websiteId);
-    const rows: { total: string }[] = await this.dataSource.query(text, values);
+    const rows: { total: string }[] = await this.reader.query(text, values);
     return Number(rows[0].total);
   }
 }

@@ -1,4 +1,5 @@
-import type { DataSourceOptions } from 'typeorm';
+import type { TypeOrmModuleOptions } from '@nestjs/typeorm';
+import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
 import { TypeOrmPinoLogger } from '../logging/typeorm-pino-logger';
 import { BackfillJobConversation } from '../backfill/backfill-job-conversation.entity';
 import { BackfillJob } from '../backfill/backfill-job.entity';
@@ -18,6 +19,9 @@ export const ENTITIES = [
   SyncState,
 ];
 
+/** The read API's own DataSource: its own pool and a statement_timeout (readers cannot starve writers). */
+export const READER_DATA_SOURCE = 'reader';
+
 export interface TypeOrmTuning {
   poolSize: number;
   runMigrations: boolean;
@@ -27,7 +31,7 @@ export interface TypeOrmTuning {
 export function typeOrmOptions(
   connection: DatabaseConnection,
   tuning: TypeOrmTuning = { poolSize: 10, runMigrations: false },
-): DataSourceOptions {
+): PostgresDataSourceOptions {
   return {
     type: 'postgres',
     url: connection.url,
@@ -49,5 +53,18 @@ export function typeOrmOptions(
     logger: new TypeOrmPinoLogger(),
     poolSize: tuning.poolSize,
     applicationName: 'crisp-basedash-tool',
+  };
+}
+
+/** The read API's DataSource: another pool of `poolSize`, each statement cut at the timeout. */
+export function readerOptions(
+  connection: DatabaseConnection,
+  reads: { poolSize: number; statementTimeoutMs: number },
+): TypeOrmModuleOptions {
+  return {
+    ...typeOrmOptions(connection, { poolSize: reads.poolSize, runMigrations: false }),
+    name: READER_DATA_SOURCE,
+    applicationName: 'crisp-basedash-tool:read',
+    extra: { statement_timeout: reads.statementTimeoutMs },
   };
 }
