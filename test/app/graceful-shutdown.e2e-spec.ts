@@ -52,7 +52,9 @@ describe('graceful shutdown', () => {
       }),
     );
     services.push(service);
+    // RTM may connect before the HTTP server listens: Web Hooks need both.
     await service.waitFor(/Crisp RTM connected successfully/);
+    await service.waitFor(new RegExp(`Server is running on port ${port}`));
     return service;
   }
 
