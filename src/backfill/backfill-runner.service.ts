@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { ConversationMessage } from 'crisp-api';
 import { DataSource, EntityManager } from 'typeorm';
@@ -21,13 +22,16 @@ import { BackfillJobsRepository, type PendingConversation } from './backfill-job
 import { BackfillBatchStore } from './backfill-batch-store';
 import { BackfillBatchWriter } from './backfill-batch-writer';
 import { nextPage } from './conversation-message-pager';
-import { WebsiteLockService } from './website-lock.service';
+import { WebsiteLockService, type HeldLock } from './website-lock.service';
 
 /** How many of a conversation's batches may wait for the writer while its worker reads on. */
 const WRITES_AHEAD = 2;
 
 /** Raised inside a run when the service is shutting down: the job stays resumable. */
 class StopRequested extends Error {}
+
+/** Raised inside a run whose website lock broke: another runner may own the job now. */
+class LockLost extends StopRequested {}
 
 /**
  * Runs one backfill job from its checkpoint: lists every conversation page (checkpoint per page),
@@ -39,6 +43,8 @@ class StopRequested extends Error {}
 export class BackfillRunnerService {
   private readonly logger = new Logger(BackfillRunnerService.name);
   private stopping = false;
+  /** The website lock of the run the current code belongs to (runs of several jobs interleave). */
+  private readonly runLock = new AsyncLocalStorage<HeldLock>();
 
   constructor(
     private readonly config: AppConfig,
@@ -61,7 +67,7 @@ export class BackfillRunnerService {
     const lock = await this.locks.tryAcquire('backfill', job.websiteId);
     if (!lock) return 'busy';
     try {
-      await this.runLocked(jobId);
+      await this.runLock.run(lock, () => this.runLocked(jobId));
     } finally {
       await lock.release();
     }
@@ -85,6 +91,12 @@ export class BackfillRunnerService {
   }
 
   private async settleFailure(job: BackfillJob, error: unknown) {
+    if (error instanceof LockLost) {
+      this.logger.warn(
+        `Backfill ${job.id} stopped: ${error.message}; it resumes from its checkpoint`,
+      );
+      return;
+    }
     if (error instanceof StopRequested) return;
     if (error instanceof CrispBudgetExhaustedError) {
       this.logger.warn(`Backfill ${job.id} paused: ${error.message}`);
@@ -139,7 +151,10 @@ export class BackfillRunnerService {
    */
   private async readAllMessages(job: BackfillJob) {
     const pending = await this.jobs.pendingConversations(job.id);
-    const writer = new BackfillBatchWriter((batches) => this.batchStore.store(job.id, batches));
+    const writer = new BackfillBatchWriter((batches) => {
+      this.throwIfLockLost();
+      return this.batchStore.store(job.id, batches);
+    });
     let next = 0;
     let failure: Error | undefined;
     const worker = async () => {
@@ -208,9 +223,11 @@ export class BackfillRunnerService {
    * again. This removes an fsync from every batch.
    */
   private inBackfillTransaction(work: (manager: EntityManager) => Promise<void>): Promise<void> {
+    this.throwIfLockLost();
     return this.dataSource.transaction(async (manager) => {
       await manager.query('SET LOCAL synchronous_commit = off');
       await work(manager);
+      this.throwIfLockLost();
     });
   }
 
@@ -231,5 +248,13 @@ export class BackfillRunnerService {
 
   private throwIfStopping() {
     if (this.stopping) throw new StopRequested('the service is shutting down');
+    this.throwIfLockLost();
+  }
+
+  /** A write under a lost lock could land beside another runner's: none is made. */
+  private throwIfLockLost() {
+    if (this.runLock.getStore()?.lost) {
+      throw new LockLost('its website lock was lost (the lock session broke)');
+    }
   }
 }

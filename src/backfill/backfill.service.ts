@@ -20,7 +20,10 @@ const SETTLED = new Set(['completed', 'failed', 'paused']);
 export class BackfillService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(BackfillService.name);
   private readonly running = new Map<string, Promise<unknown>>();
+  /** Jobs asked to run here while `BACKFILL_MAX_CONCURRENT_JOBS` others ran, oldest first. */
+  private readonly waiting = new Set<string>();
   private poller?: NodeJS.Timeout;
+  private stopped = false;
 
   constructor(
     private readonly config: AppConfig,
@@ -29,12 +32,14 @@ export class BackfillService implements OnApplicationBootstrap, OnApplicationShu
   ) {}
 
   onApplicationBootstrap() {
-    if (this.config.backfillPollIntervalMs <= 0) return;
-    this.poller = setInterval(() => this.runPendingJobs(), this.config.backfillPollIntervalMs);
+    if (this.config.backfill.pollIntervalMs <= 0) return;
+    this.poller = setInterval(() => this.runPendingJobs(), this.config.backfill.pollIntervalMs);
     this.runPendingJobs();
   }
 
   async onApplicationShutdown() {
+    this.stopped = true;
+    this.waiting.clear();
     clearInterval(this.poller);
     this.runner.requestStop();
     await Promise.allSettled(this.running.values());
@@ -74,18 +79,34 @@ export class BackfillService implements OnApplicationBootstrap, OnApplicationShu
     }
   }
 
-  /** Runs the job here now, unless it already runs here (another instance may still hold it). */
+  /**
+   * Runs the job here, unless it already runs here (another instance may still hold it), now or,
+   * with `BACKFILL_MAX_CONCURRENT_JOBS` jobs running, once one of them ends.
+   */
   runInBackground(jobId: string): Promise<unknown> {
     const existing = this.running.get(jobId);
     if (existing) return existing;
+    if (this.running.size >= this.config.backfill.maxConcurrentJobs) {
+      this.waiting.add(jobId);
+      return Promise.resolve();
+    }
+    this.waiting.delete(jobId);
     const run = this.runner
       .run(jobId)
       .catch((error: unknown) =>
         this.logger.error(`Backfill ${jobId} could not run: ${String(error)}`),
       )
-      .finally(() => this.running.delete(jobId));
+      .finally(() => {
+        this.running.delete(jobId);
+        this.startNextWaiting();
+      });
     this.running.set(jobId, run);
     return run;
+  }
+
+  private startNextWaiting() {
+    const [next] = this.waiting;
+    if (next !== undefined && !this.stopped) void this.runInBackground(next);
   }
 
   private runPendingJobs() {

@@ -31,6 +31,11 @@ export interface CrispSettings {
   retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
 }
 
+export interface BackfillSettings {
+  pollIntervalMs: number;
+  maxConcurrentJobs: number;
+}
+
 export interface ReadSettings {
   poolSize: number;
   statementTimeoutMs: number;
@@ -79,7 +84,7 @@ export class AppConfig {
     readonly runMigrations: boolean,
     readonly databasePoolSize: number,
     readonly crisp: CrispSettings,
-    readonly backfillPollIntervalMs: number,
+    readonly backfill: BackfillSettings,
     readonly realtime: RealtimeSettings,
     readonly api: ApiSettings,
     readonly logging: LogSettings,
@@ -109,7 +114,10 @@ export class AppConfig {
           maxDelayMs: variables.CRISP_RETRY_MAX_MS,
         },
       },
-      variables.BACKFILL_POLL_INTERVAL_MS,
+      {
+        pollIntervalMs: variables.BACKFILL_POLL_INTERVAL_MS,
+        maxConcurrentJobs: variables.BACKFILL_MAX_CONCURRENT_JOBS,
+      },
       {
         rtmEnabled: variables.CRISP_RTM_ENABLED && Boolean(variables.CRISP_IDENTIFIER),
         webhookSecret: variables.CRISP_WEBHOOK_SECRET,

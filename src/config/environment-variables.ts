@@ -212,6 +212,13 @@ export class EnvironmentVariables {
   @Min(0)
   BACKFILL_POLL_INTERVAL_MS = 5_000;
 
+  /** Backfill jobs this instance runs at once; the others wait their turn (queued). */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  BACKFILL_MAX_CONCURRENT_JOBS = 2;
+
   /** Listen to Crisp RTM (when credentials are set). */
   @Transform(toBoolean)
   @IsBoolean()
