@@ -1,6 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { ConversationMessage } from 'crisp-api';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { ConversationsRepository } from '../conversations/conversations.repository';
@@ -14,6 +13,7 @@ import { CrispBudgetExhaustedError } from '../crisp/crisp-budget-exhausted.error
 import {
   CONVERSATIONS_PER_PAGE,
   CrispRestService,
+  type MessageBatch,
   type RequestMeter,
 } from '../crisp/crisp-rest.service';
 import type { BackfillJob } from './backfill-job.entity';
@@ -31,7 +31,7 @@ class StopRequested extends Error {}
 
 /**
  * Runs one backfill job from its checkpoint: lists every conversation page (checkpoint per page),
- * then reads each listed conversation's messages back to the first (checkpoint per batch of 40).
+ * then reads each listed conversation's messages back to the first (checkpoint per batch).
  * Every write and its checkpoint commit in one transaction, so a crash never loses or repeats
  * work beyond the request in flight.
  */
@@ -182,14 +182,14 @@ export class BackfillRunnerService {
       const page = nextPage(batch, stopAt);
       const write = writer.write({
         records: messageRecordsFromBatch(
-          batch,
+          batch.messages,
           { websiteId: job.websiteId, sessionId: conversation.sessionId },
           new Date(),
           'backfill',
         ),
         checkpoint: {
           sessionId: conversation.sessionId,
-          messagesStored: batch.length,
+          messagesStored: batch.messages.length,
           requests: meter.requests,
           nextBefore: page.nextBefore,
         },
@@ -220,11 +220,12 @@ export class BackfillRunnerService {
     sessionId: string,
     before: number | undefined,
     meter: RequestMeter,
-  ): Promise<ConversationMessage[]> {
+  ): Promise<MessageBatch> {
     try {
       return await this.crisp.getMessages(websiteId, sessionId, before, meter);
     } catch (error) {
-      if (error instanceof CrispApiError && error.kind === 'not_found') return [];
+      if (error instanceof CrispApiError && error.kind === 'not_found')
+        return { messages: [], history: 'complete', fresh: true, sentAt: new Date() };
       throw error;
     }
   }

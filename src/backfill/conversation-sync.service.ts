@@ -14,7 +14,7 @@ export class ConversationSyncService {
   ) {}
 
   /**
-   * Pages back from the newest message until none is left, or, with `stopAt` (ms), until a batch
+   * Pages back from the newest message until Crisp says none is left, or, with `stopAt` (ms), until a batch
    * reaches back to it (older messages are known to be stored).
    */
   async syncAllMessages(
@@ -28,7 +28,12 @@ export class ConversationSyncService {
     let before: number | undefined;
     for (;;) {
       const batch = await this.crisp.getMessages(websiteId, sessionId, before, meter);
-      const records = messageRecordsFromBatch(batch, { websiteId, sessionId }, new Date(), source);
+      const records = messageRecordsFromBatch(
+        batch.messages,
+        { websiteId, sessionId },
+        new Date(),
+        source,
+      );
       await this.messages.upsert(records);
       stored += records.length;
       const page = nextPage(batch, stopAt);

@@ -148,7 +148,11 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     let conversations = 0;
     let messages = 0;
     for (let page = 1; ; page += 1) {
-      const listed = await this.crisp.listConversationsUpdatedSince(websiteId, page, since);
+      const { conversations: listed } = await this.crisp.listConversationsUpdatedSince(
+        websiteId,
+        page,
+        since,
+      );
       const observedAt = new Date();
       await this.conversations.upsert(
         listed.map((item) => conversationRecordFromCrisp(item, observedAt, 'reconcile')),

@@ -15,7 +15,8 @@ import {
   type ConversationRecord,
   type GroundTruth,
 } from './ground-truth';
-import type { SimCredential } from './simulator-types';
+import type { RestBehaviour } from './rest-behaviour';
+import type { SimCredential, SimMessage } from './simulator-types';
 
 export const MESSAGES_BATCH_SIZE = 40;
 export const PER_PAGE_MIN = 20;
@@ -35,6 +36,8 @@ export interface RestApiContext {
   truth: GroundTruth;
   credentials: CredentialStore;
   faults: FaultInjector;
+  /** Batch size, end-of-history status and GET cache (rest-behaviour.ts). */
+  behaviour: RestBehaviour;
   /** Public RTM URL handed out by the connect/endpoints routes (known once the server listens). */
   rtmUrl: () => string;
 }
@@ -153,11 +156,26 @@ export class RestApi {
         return;
       }
     }
+    // Keyed by token and URL, as a cache in front of an authenticated API must be.
+    const cacheKey = `${credential.identifier}\n${method} ${url.pathname}${url.search}`;
+    const cached = this.ctx.behaviour.cached(cacheKey, template);
+    if (cached) {
+      this.ctx.faults.record(template, cached.status);
+      this.write(res, method, cached.status, cached.payload, { 'Bloom-Status': 'HIT' });
+      return;
+    }
     let reply: Reply;
     try {
       reply = route.handle({ params, query: url.searchParams, credential });
     } catch (cause) {
       reply = error(500, 'internal_error', { message: String(cause) });
+    }
+    if (method === 'GET' && reply.body !== null && !reply.body.error) {
+      const payload = JSON.stringify(reply.body);
+      this.ctx.behaviour.remember(cacheKey, template, { status: reply.status, payload });
+      this.ctx.faults.record(template, reply.status);
+      this.write(res, method, reply.status, payload, { 'Bloom-Status': 'MISS' });
+      return;
     }
     this.send(res, method, template, reply);
   }
@@ -202,11 +220,21 @@ export class RestApi {
     extraHeaders: Record<string, string> = {},
   ): void {
     this.ctx.faults.record(template, reply.status);
+    const payload = reply.body === null ? '' : JSON.stringify(reply.body);
+    this.write(res, method, reply.status, payload, extraHeaders);
+  }
+
+  private write(
+    res: ServerResponse,
+    method: string,
+    status: number,
+    payload: string,
+    extraHeaders: Record<string, string>,
+  ): void {
     if (res.destroyed) {
       return;
     }
-    const payload = reply.body === null ? '' : JSON.stringify(reply.body);
-    res.writeHead(reply.status, {
+    res.writeHead(status, {
       ...extraHeaders,
       'Content-Type': 'application/json; charset=utf-8',
       'Content-Length': Buffer.byteLength(payload),
@@ -434,8 +462,14 @@ export class RestApi {
         message: 'use only one timestamp cursor',
       });
     }
+    const size = this.ctx.behaviour.messageBatchSize;
+    const all = truth.getMessages(websiteId, sessionId);
+    const batch = (messages: SimMessage[], forward = false): Reply => ({
+      ...success(messages),
+      status: this.ctx.behaviour.messagesStatus(all, messages, forward),
+    });
     if (given.length === 0) {
-      return success(truth.latestMessages(websiteId, sessionId, MESSAGES_BATCH_SIZE));
+      return batch(truth.latestMessages(websiteId, sessionId, size));
     }
     const cursor = given[0];
     const value = Number(query.get(cursor));
@@ -444,11 +478,11 @@ export class RestApi {
     }
     switch (cursor) {
       case 'timestamp_before':
-        return success(truth.messagesBefore(websiteId, sessionId, value, MESSAGES_BATCH_SIZE));
+        return batch(truth.messagesBefore(websiteId, sessionId, value, size));
       case 'timestamp_after':
-        return success(truth.messagesAfter(websiteId, sessionId, value, MESSAGES_BATCH_SIZE));
+        return batch(truth.messagesAfter(websiteId, sessionId, value, size), true);
       case 'timestamp_around':
-        return success(truth.messagesAround(websiteId, sessionId, value, MESSAGES_BATCH_SIZE));
+        return { ...success(truth.messagesAround(websiteId, sessionId, value, size)), status: 200 };
     }
   }
 }
