@@ -104,7 +104,7 @@ describe('simulator REST behaviours through crisp-api', () => {
 
   it('serves a stale conversation from its GET cache for the TTL after a change (Bloom-Status)', async () => {
     const { sim, client } = await clientOn({
-      getCache: { ttlMs: 1_500, route: /conversation\/:sid$/ },
+      getCache: { ttlMs: 1_500 },
     });
     const first = await watched(() => client.website.getConversation(websiteId, fifty));
     expect(first.seen.map((answer) => answer.bloomStatus)).toEqual(['MISS']);
@@ -113,7 +113,10 @@ describe('simulator REST behaviours through crisp-api', () => {
     expect(stale.seen.map((answer) => answer.bloomStatus)).toEqual(['HIT']);
     expect(stale.result.state).toBe(first.result.state);
     expect(stale.result.state).not.toBe('resolved');
-    // Routes outside the cached ones are always computed.
+    const listed = await watched(() => client.website.listConversations(websiteId, 1));
+    expect(listed.seen.map((answer) => answer.bloomStatus)).toEqual(['HIT']);
+    expect(listed.result.find((item) => item.session_id === fifty)?.state).toBe(first.result.state);
+    // Message batches are always computed.
     const messages = await watched(() => client.website.getMessagesInConversation(websiteId, none));
     expect(messages.seen.map((answer) => answer.bloomStatus)).toEqual(['MISS']);
     await new Promise((resolve) => setTimeout(resolve, 1_600));

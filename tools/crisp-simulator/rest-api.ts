@@ -46,6 +46,8 @@ interface Reply {
   status: number;
   /** Envelope `data` for success, or full error envelope fields for failures. */
   body: { error: boolean; reason: string; data: unknown } | null;
+  /** `HIT` when the GET cache (rest-behaviour.ts) served part of it. */
+  bloom?: 'HIT';
 }
 
 interface RouteInput {
@@ -156,28 +158,15 @@ export class RestApi {
         return;
       }
     }
-    // Keyed by token and URL, as a cache in front of an authenticated API must be.
-    const cacheKey = `${credential.identifier}\n${method} ${url.pathname}${url.search}`;
-    const cached = this.ctx.behaviour.cached(cacheKey, template);
-    if (cached) {
-      this.ctx.faults.record(template, cached.status);
-      this.write(res, method, cached.status, cached.payload, { 'Bloom-Status': 'HIT' });
-      return;
-    }
     let reply: Reply;
     try {
       reply = route.handle({ params, query: url.searchParams, credential });
     } catch (cause) {
       reply = error(500, 'internal_error', { message: String(cause) });
     }
-    if (method === 'GET' && reply.body !== null && !reply.body.error) {
-      const payload = JSON.stringify(reply.body);
-      this.ctx.behaviour.remember(cacheKey, template, { status: reply.status, payload });
-      this.ctx.faults.record(template, reply.status);
-      this.write(res, method, reply.status, payload, { 'Bloom-Status': 'MISS' });
-      return;
-    }
-    this.send(res, method, template, reply);
+    const cache: Record<string, string> =
+      method === 'GET' && reply.status < 300 ? { 'Bloom-Status': reply.bloom ?? 'MISS' } : {};
+    this.send(res, method, template, reply, cache);
   }
 
   private inject(res: ServerResponse, method: string, template: string, fault: FaultAction): void {
@@ -360,7 +349,10 @@ export class RestApi {
         pattern: ['website', ':website', 'conversation', ':session'],
         path: '/website/:id/conversation/:sid',
         websiteParam: 0,
-        handle: withConversation((record) => success(conversationView(record))),
+        handle: withConversation((record) => {
+          const { view, hit } = this.ctx.behaviour.conversation(record);
+          return { ...success(view), bloom: hit ? 'HIT' : undefined };
+        }),
       },
       {
         pattern: ['website', ':website', 'conversation', ':session', 'meta'],
@@ -448,8 +440,13 @@ export class RestApi {
       filter[key] = parsed;
     }
     const records = this.ctx.truth.queryConversations(websiteId, filter);
-    const slice = records.slice((page - 1) * perPage, page * perPage);
-    return success(slice.map(conversationView));
+    const served = records
+      .slice((page - 1) * perPage, page * perPage)
+      .map((record) => this.ctx.behaviour.conversation(record));
+    return {
+      ...success(served.map(({ view }) => view)),
+      bloom: served.some(({ hit }) => hit) ? 'HIT' : undefined,
+    };
   }
 
   private listMessages(record: ConversationRecord, query: URLSearchParams): Reply {

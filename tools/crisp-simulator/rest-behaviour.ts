@@ -3,8 +3,9 @@
  * not assume: the 206/200 end-of-history status of `GET …/messages`, the message batch size,
  * and the GET cache whose status the `Bloom-Status` header reports.
  */
+import { conversationView, type ConversationRecord } from './ground-truth';
 import { MESSAGES_BATCH_SIZE } from './rest-api';
-import type { SimMessage } from './simulator-types';
+import type { SimConversation, SimMessage } from './simulator-types';
 
 export interface RestBehaviourOptions {
   /** Messages per batch of `GET …/messages`. Default 40 (the only size seen, S4). */
@@ -16,25 +17,18 @@ export interface RestBehaviourOptions {
    */
   historyStatus?: 'crisp' | number;
   /**
-   * A GET cache in front of the routes: an answer is kept per token and URL for `ttlMs` and
-   * served again meanwhile, stale if the truth changed (`Bloom-Status: HIT`; computed answers
-   * say `MISS`). Crisp's real lifetime is UNVERIFIED. `route` limits it to matching templates,
-   * e.g. `GET /website/:id/conversation/:sid`. Default: no cache.
+   * A GET cache for conversations: for `ttlMs` after a conversation changes, the conversation
+   * and list routes serve the view read before the change (`Bloom-Status: HIT`); other answers
+   * say `MISS`. Crisp's real cache key and lifetime are UNVERIFIED. Default: no cache.
    */
-  getCache?: { ttlMs: number; route?: RegExp | ((template: string) => boolean) };
-}
-
-export interface CachedAnswer {
-  status: number;
-  payload: string;
+  getCache?: { ttlMs: number };
 }
 
 export class RestBehaviour {
   readonly messageBatchSize: number;
   private readonly historyStatus: 'crisp' | number;
-  private readonly cache = new Map<string, CachedAnswer & { storedAt: number }>();
   private readonly cacheTtlMs: number;
-  private readonly cacheRoute: ((template: string) => boolean) | null;
+  private readonly cached = new Map<string, SimConversation>();
 
   constructor(options: RestBehaviourOptions = {}) {
     this.messageBatchSize = Math.max(
@@ -43,13 +37,6 @@ export class RestBehaviour {
     );
     this.historyStatus = options.historyStatus ?? 'crisp';
     this.cacheTtlMs = options.getCache?.ttlMs ?? 0;
-    const route = options.getCache?.route;
-    this.cacheRoute =
-      route === undefined
-        ? () => true
-        : route instanceof RegExp
-          ? (template) => route.test(template)
-          : route;
   }
 
   /**
@@ -65,26 +52,23 @@ export class RestBehaviour {
     return more ? 206 : 200;
   }
 
-  /** A cached answer still alive for this request, if the cache is on for its route. */
-  cached(key: string, template: string, now = Date.now()): CachedAnswer | null {
-    if (!this.caches(template)) return null;
-    const entry = this.cache.get(key);
-    if (!entry) return null;
-    if (now - entry.storedAt >= this.cacheTtlMs) {
-      this.cache.delete(key);
-      return null;
+  /** The conversation as the cache serves it, and whether that is the cached (stale) copy. */
+  conversation(
+    record: ConversationRecord,
+    now = Date.now(),
+  ): { view: SimConversation; hit: boolean } {
+    if (this.cacheTtlMs <= 0) return { view: conversationView(record), hit: false };
+    const key = `${record.website_id}/${record.session_id}`;
+    const kept = this.cached.get(key);
+    if (
+      kept &&
+      kept.updated_at !== record.updated_at &&
+      now - record.updated_at < this.cacheTtlMs
+    ) {
+      return { view: kept, hit: true };
     }
-    return entry;
-  }
-
-  remember(key: string, template: string, answer: CachedAnswer, now = Date.now()): void {
-    if (this.caches(template) && answer.status < 300)
-      this.cache.set(key, { ...answer, storedAt: now });
-  }
-
-  private caches(template: string): boolean {
-    return this.cacheTtlMs > 0 && template.startsWith('GET ') && this.cacheRoute !== null
-      ? this.cacheRoute(template)
-      : false;
+    const view = conversationView(record);
+    this.cached.set(key, view);
+    return { view, hit: false };
   }
 }
