@@ -7,6 +7,7 @@ import {
   conversationRecordFromCrisp,
   isoFromEpochMs,
   messageRecordsFromBatch,
+  snapshotObservedAt,
 } from '../conversations/crisp-record.mapper';
 import { CrispApiError } from '../crisp/crisp-api-error';
 import { CrispBudgetExhaustedError } from '../crisp/crisp-budget-exhausted.error';
@@ -101,25 +102,30 @@ export class BackfillRunnerService {
   private async listConversations(job: BackfillJob) {
     const fetchPage = (page: number) => {
       const meter: RequestMeter = { requests: 0 };
+      const sentAt = new Date();
       const listed = this.crisp.listConversations(job.websiteId, page, meter);
       // Awaited on the next turn; a handler now keeps a failure from counting as unhandled.
       listed.catch(() => undefined);
-      return { listed, meter };
+      return { listed, meter, sentAt };
     };
     this.throwIfStopping();
     let next = fetchPage(job.nextListPage);
     for (let page = job.nextListPage; ; page += 1) {
       const listed = await next.listed;
-      const { meter } = next;
-      const observedAt = new Date();
+      const { meter, sentAt } = next;
       const lastPage = listed.length < CONVERSATIONS_PER_PAGE;
       if (!lastPage) {
         this.throwIfStopping();
         next = fetchPage(page + 1);
       }
       await this.inBackfillTransaction(async (manager) => {
+        // Listed through crisp-api, which hides the cache status: each as of its `updated_at`.
         const records = listed.map((item) =>
-          conversationRecordFromCrisp(item, observedAt, 'backfill'),
+          conversationRecordFromCrisp(
+            item,
+            snapshotObservedAt(item, { fresh: false, sentAt }),
+            'backfill',
+          ),
         );
         await this.conversations.upsert(records, manager);
         const work = listed.map((item) => ({
@@ -184,7 +190,7 @@ export class BackfillRunnerService {
         records: messageRecordsFromBatch(
           batch.messages,
           { websiteId: job.websiteId, sessionId: conversation.sessionId },
-          new Date(),
+          batch.fresh ? batch.sentAt : null,
           'backfill',
         ),
         checkpoint: {
