@@ -185,7 +185,7 @@ export class BackfillRunnerService {
       const meter: RequestMeter = { requests: 0 };
       const batch = await this.fetchBatch(job.websiteId, conversation.sessionId, before, meter);
       if (unsettled.length >= WRITES_AHEAD) await unsettled.shift();
-      const page = nextPage(batch, stopAt);
+      const page = nextPage(batch, stopAt, before);
       const write = writer.write({
         records: messageRecordsFromBatch(
           batch.messages,

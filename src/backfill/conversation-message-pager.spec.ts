@@ -25,6 +25,11 @@ describe('nextPage', () => {
     expect(nextPage(batch(0, 1000, 'more'), null).nextBefore).toBeNull();
   });
 
+  it('stops when a batch reaches no further back than the cursor it was asked with', () => {
+    expect(nextPage(batch(1, 1000, 'unknown'), null, 1000).nextBefore).toBeNull();
+    expect(nextPage(batch(3, 998, 'more'), null, 1000).nextBefore).toBe(998);
+  });
+
   it('stops once the batch reaches back to the newest message already stored', () => {
     expect(nextPage(batch(40, 1000, 'more'), 1000).nextBefore).toBeNull();
     expect(nextPage(batch(40, 1000, 'more'), 999).nextBefore).toBe(1000);

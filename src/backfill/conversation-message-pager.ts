@@ -22,11 +22,18 @@ export function oldestTimestamp(batch: MessageBatch): number | null {
  * so (200; 206 means older messages remain, crisp-im/ruby-crisp-api#16) or answers an empty
  * batch; never because a batch is short, since nothing documents the batch size. With
  * `stopAtOrBefore` (the newest message already stored), paging stops as soon as a batch reaches
- * back to it: everything older is already there.
+ * back to it: everything older is already there. A batch that reaches no further back than the
+ * `before` it was asked with (`timestamp_before` read as inclusive, UNVERIFIED) ends it too,
+ * rather than asking for the same batch forever.
  */
-export function nextPage(batch: MessageBatch, stopAtOrBefore: number | null): MessagePage {
+export function nextPage(
+  batch: MessageBatch,
+  stopAtOrBefore: number | null,
+  askedBefore?: number,
+): MessagePage {
   const oldest = oldestTimestamp(batch);
-  const exhausted = batch.history === 'complete' || oldest === null;
+  const stalled = askedBefore !== undefined && oldest !== null && oldest >= askedBefore;
+  const exhausted = batch.history === 'complete' || oldest === null || stalled;
   const caughtUp = stopAtOrBefore !== null && oldest !== null && oldest <= stopAtOrBefore;
   return { nextBefore: exhausted || caughtUp ? null : oldest };
 }

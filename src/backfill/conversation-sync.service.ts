@@ -68,7 +68,7 @@ export class ConversationSyncService {
         );
       }
       coverage.fingerprints.push(...records.map((record) => record.fingerprint));
-      const page = nextPage(batch, stopAt);
+      const page = nextPage(batch, stopAt, before);
       if (page.nextBefore === null) {
         if (batch.messages.length > 0 && oldestTimestamp(batch) === null) {
           // Messages without times say nothing about which stored ones are gone.
