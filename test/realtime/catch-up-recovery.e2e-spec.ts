@@ -11,6 +11,7 @@ import {
   PERFECT,
 } from '../support/crisp-test-setup';
 import { createTestDatabase, type TestDatabase } from '../support/test-databases';
+import { createClient } from '../simulator/crisp-client-helpers';
 
 jest.setTimeout(120_000);
 
@@ -95,6 +96,27 @@ describe('catch-up: removals, reordered events and cached snapshots', () => {
     await eventually(async () => expect(await storedState(sessionId)).toBe(newer));
     await reconciler.reconcile('test: the cache still serves the old state');
     expect(simulator.faults.count('GET /website/:id/conversations/:page')).toBeGreaterThan(0);
+    expect(await storedState(sessionId)).toBe(newer);
+  });
+
+  it('never lets the cached copy read for a conversation first seen by an event undo that event', async () => {
+    const { session_id: sessionId } = simulator.mutate((t) => t.newConversation(websiteId), {
+      rtm: false,
+    });
+    // Someone else reads it first: Crisp's cache holds it as it is now.
+    const reader = createClient(simulator.restUrl);
+    const cached = await reader.website.getConversation(websiteId, sessionId);
+    const newer = cached.state === 'resolved' ? 'unresolved' : 'resolved';
+    // The service learns of it from this event, and reads its metadata (from the cache).
+    simulator.mutate((t) => t.setState(websiteId, sessionId, newer));
+    await eventually(async () => {
+      const rows: { state: string; people_id: string | null }[] = await dataSource.query(
+        'SELECT state, people_id FROM conversations WHERE session_id = $1',
+        [sessionId],
+      );
+      expect(rows[0]?.people_id).toBe(cached.people_id);
+    });
+    expect(simulator.faults.count('GET /website/:id/conversation/:sid')).toBeGreaterThanOrEqual(2);
     expect(await storedState(sessionId)).toBe(newer);
   });
 
