@@ -110,7 +110,8 @@ describe('the end of a message history: 206 while older messages remain, 200 at 
   });
 
   describe('the default simulated data (batches of 40, 206/200)', () => {
-    const truth = generateGroundTruth({ seed: 23, websites: 2, conversationsPerWebsite: 200 });
+    // What `new CrispSimulator()` generates when given nothing.
+    const truth = generateGroundTruth({ seed: 1, websites: 2, conversationsPerWebsite: 50 });
     let service: Awaited<ReturnType<typeof serviceOn>>;
 
     beforeAll(async () => {
