@@ -62,9 +62,12 @@ export class ConversationCatchUpService {
         );
       } catch (error) {
         if (!isGone(error)) throw error;
-        // Removed between the listing and the read.
-        await this.markRemoved(websiteId, sessionId);
-        counts.conversationsRemoved += 1;
+        // Removed between the listing and the read, or a 404 of the route itself: only the
+        // conversation's own route can tell (one request, for a 404 only). If it is still
+        // there, its messages were not re-read: the run fails, keeping its watermark.
+        const removed = await this.confirmRemoved(websiteId, [sessionId]);
+        if (removed === 0) throw error;
+        counts.conversationsRemoved += removed;
       }
     }
     return counts;
@@ -75,8 +78,14 @@ export class ConversationCatchUpService {
    * (one request each; normally there are none), stored if Crisp still has it, else removed.
    */
   async probeUnlisted(websiteId: string, since: Date, listed: string[]): Promise<number> {
+    const unlisted = await this.conversations.changedSinceExcept(websiteId, since, listed);
+    return this.confirmRemoved(websiteId, unlisted);
+  }
+
+  /** Asks Crisp for each conversation: stores the ones it has, removes the ones it 404s. */
+  private async confirmRemoved(websiteId: string, sessionIds: string[]): Promise<number> {
     let removed = 0;
-    for (const sessionId of await this.conversations.changedSinceExcept(websiteId, since, listed)) {
+    for (const sessionId of sessionIds) {
       try {
         const sentAt = new Date();
         const conversation = await this.crisp.getConversation(websiteId, sessionId);

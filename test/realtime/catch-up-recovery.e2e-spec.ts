@@ -87,6 +87,16 @@ describe('catch-up: removals, reordered events and cached snapshots', () => {
     return rows[0]?.state;
   };
 
+  it('removes no conversation for a 404 of the messages route alone', async () => {
+    simulator.faults.script(
+      [{ kind: 'status', status: 404, body: 'json', reason: 'not_found' }],
+      'GET /website/:id/conversation/:sid/messages',
+    );
+    await reconciler.reconcile('test: a 404 that is not the conversation’s');
+    await reconciler.reconcile('test: after it');
+    expect(await conversationFieldsDiffer(dataSource, truth, websiteId)).toEqual([]);
+  });
+
   it('never lets a cached snapshot undo a newer event (Bloom-Status: HIT)', async () => {
     const sessionId = sessions()[2];
     // The start-up catch-up has read it: the cache holds it as it was.
