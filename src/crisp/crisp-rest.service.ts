@@ -53,7 +53,8 @@ export interface ConversationSnapshot {
 }
 
 /**
- * Every Crisp REST call of the service goes through here: the official client, behind a token
+ * Every Crisp REST call of the service goes through here: the official client (or, where the
+ * status or a header matters, a request sent as the official client sends it), behind a token
  * bucket, a cap on calls in flight, a daily budget shared by all instances, and retries with
  * jittered exponential backoff on 429/420/5xx/timeouts/network errors.
  */
