@@ -15,10 +15,10 @@ import {
   type ConversationRecord,
   type GroundTruth,
 } from './ground-truth';
-import type { RestBehaviour } from './rest-behaviour';
+import { RestBehaviour } from './rest-behaviour';
 import type { SimCredential, SimMessage } from './simulator-types';
 
-export const MESSAGES_BATCH_SIZE = 40;
+export { MESSAGES_BATCH_SIZE } from './rest-behaviour';
 export const PER_PAGE_MIN = 20;
 export const PER_PAGE_MAX = 50;
 export const WEBSITES_PER_PAGE = 20;
@@ -36,8 +36,8 @@ export interface RestApiContext {
   truth: GroundTruth;
   credentials: CredentialStore;
   faults: FaultInjector;
-  /** Batch size, end-of-history status and GET cache (rest-behaviour.ts). */
-  behaviour: RestBehaviour;
+  /** Batch size, end-of-history status and GET cache (rest-behaviour.ts); default: Crisp's. */
+  behaviour?: RestBehaviour;
   /** Public RTM URL handed out by the connect/endpoints routes (known once the server listens). */
   rtmUrl: () => string;
 }
@@ -73,7 +73,10 @@ export class RestApi {
   private readonly pending = new Set<NodeJS.Timeout>();
   private readonly hanging = new Set<ServerResponse>();
 
+  private readonly behaviour: RestBehaviour;
+
   constructor(private readonly ctx: RestApiContext) {
+    this.behaviour = ctx.behaviour ?? new RestBehaviour();
     this.routes = this.buildRoutes();
   }
 
@@ -350,7 +353,7 @@ export class RestApi {
         path: '/website/:id/conversation/:sid',
         websiteParam: 0,
         handle: withConversation((record) => {
-          const { view, hit } = this.ctx.behaviour.conversation(record);
+          const { view, hit } = this.behaviour.conversation(record);
           return { ...success(view), bloom: hit ? 'HIT' : undefined };
         }),
       },
@@ -442,7 +445,7 @@ export class RestApi {
     const records = this.ctx.truth.queryConversations(websiteId, filter);
     const served = records
       .slice((page - 1) * perPage, page * perPage)
-      .map((record) => this.ctx.behaviour.conversation(record));
+      .map((record) => this.behaviour.conversation(record));
     return {
       ...success(served.map(({ view }) => view)),
       bloom: served.some(({ hit }) => hit) ? 'HIT' : undefined,
@@ -459,11 +462,11 @@ export class RestApi {
         message: 'use only one timestamp cursor',
       });
     }
-    const size = this.ctx.behaviour.messageBatchSize;
+    const size = this.behaviour.messageBatchSize;
     const all = truth.getMessages(websiteId, sessionId);
     const batch = (messages: SimMessage[], forward = false): Reply => ({
       ...success(messages),
-      status: this.ctx.behaviour.messagesStatus(all, messages, forward),
+      status: this.behaviour.messagesStatus(all, messages, forward),
     });
     if (given.length === 0) {
       return batch(truth.latestMessages(websiteId, sessionId, size));

@@ -4,8 +4,10 @@
  * and the GET cache whose status the `Bloom-Status` header reports.
  */
 import { conversationView, type ConversationRecord } from './ground-truth';
-import { MESSAGES_BATCH_SIZE } from './rest-api';
 import type { SimConversation, SimMessage } from './simulator-types';
+
+/** The only batch size seen (Crisp's export plugin, S4); nothing documents it. */
+export const MESSAGES_BATCH_SIZE = 40;
 
 export interface RestBehaviourOptions {
   /** Messages per batch of `GET …/messages`. Default 40 (the only size seen, S4). */
