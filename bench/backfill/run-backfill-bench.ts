@@ -33,7 +33,8 @@ import { readFileSync } from 'node:fs';
  * The first zero-latency backfill runs in a cold process (the JIT has compiled nothing yet, in the
  * service or in the simulator); BENCH_REPEATS more show the rate of a warmed-up service.
  *
- *   npm run bench:backfill  (BENCH_CONVERSATIONS, BENCH_CONCURRENCY, BENCH_LATENCY_MS, BENCH_REPEATS)
+ *   npm run bench:backfill  (BENCH_CONVERSATIONS, BENCH_CONCURRENCY, BENCH_LATENCY_MS, BENCH_REPEATS,
+ *                            BENCH_MESSAGE_BATCH: the simulator's messages per batch, default 40)
  */
 const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 400);
 /** The service's own default `CRISP_CONCURRENCY`, unless told otherwise. */
@@ -42,10 +43,15 @@ const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 20);
 const NAIVE_SAMPLE = 2_000;
 /** Zero-latency backfills timed again after the first, once the JIT has compiled the hot paths. */
 const WARM_REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
+/** Messages per batch the simulated Crisp answers (it ends each history with 200, else 206). */
+const MESSAGE_BATCH = Number(process.env.BENCH_MESSAGE_BATCH ?? 40);
 
 /** A Crisp simulator in a child process, answering commands over IPC. */
 async function startSimulatorProcess(conversations: number) {
-  const child = fork(join(__dirname, 'simulator-process.js'), [String(conversations)]);
+  const child = fork(join(__dirname, 'simulator-process.js'), [
+    String(conversations),
+    String(MESSAGE_BATCH),
+  ]);
   // A failed run must not leave the simulator behind.
   process.on('exit', () => child.kill());
   const replies: ((reply: { type: string; count?: number; restUrl?: string }) => void)[] = [];
@@ -237,12 +243,12 @@ async function naivePerRowSaves(
 async function main() {
   const { truth, websiteId } = buildBenchTruth(CONVERSATIONS);
   const messages = truth.messageCount();
-  const minimum = minimumBackfillCalls(truth, websiteId);
+  const minimum = minimumBackfillCalls(truth, websiteId, MESSAGE_BATCH);
   const database = await openBenchDatabase('crisp_bench_backfill');
   const simulator = await startSimulatorProcess(CONVERSATIONS);
   const app = await openService(database.connection, simulator.restUrl);
   console.log(
-    `${CONVERSATIONS} conversations, ${messages} messages; minimum REST calls ${minimum}; concurrency ${CONCURRENCY}\n`,
+    `${CONVERSATIONS} conversations, ${messages} messages, ${MESSAGE_BATCH} a batch; minimum REST calls ${minimum}; concurrency ${CONCURRENCY}\n`,
   );
 
   const fast = await timedBackfill(app, simulator, websiteId);

@@ -13,7 +13,12 @@ export type SimulatorCommand =
 
 async function main() {
   const { truth } = buildBenchTruth(Number(process.argv[2]));
-  const simulator = new CrispSimulator({ seed: 5, truth, keepAliveTimeoutMs: 60_000 });
+  const simulator = new CrispSimulator({
+    seed: 5,
+    truth,
+    keepAliveTimeoutMs: 60_000,
+    rest: { messageBatchSize: Number(process.argv[3] ?? 40) },
+  });
   const { restUrl } = await simulator.start();
   process.on('message', (command: SimulatorCommand) => {
     if (command.type === 'latency') simulator.faults.setLatency(command.ms);

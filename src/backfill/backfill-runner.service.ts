@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { ConversationMessage } from 'crisp-api';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { ConversationsRepository } from '../conversations/conversations.repository';
@@ -9,12 +8,14 @@ import {
   conversationRecordFromCrisp,
   isoFromEpochMs,
   messageRecordsFromBatch,
+  snapshotObservedAt,
 } from '../conversations/crisp-record.mapper';
 import { CrispApiError } from '../crisp/crisp-api-error';
 import { CrispBudgetExhaustedError } from '../crisp/crisp-budget-exhausted.error';
 import {
   CONVERSATIONS_PER_PAGE,
   CrispRestService,
+  type MessageBatch,
   type RequestMeter,
 } from '../crisp/crisp-rest.service';
 import type { BackfillJob } from './backfill-job.entity';
@@ -35,7 +36,7 @@ class LockLost extends StopRequested {}
 
 /**
  * Runs one backfill job from its checkpoint: lists every conversation page (checkpoint per page),
- * then reads each listed conversation's messages back to the first (checkpoint per batch of 40).
+ * then reads each listed conversation's messages back to the first (checkpoint per batch).
  * Every write and its checkpoint commit in one transaction, so a crash never loses or repeats
  * work beyond the request in flight.
  */
@@ -113,25 +114,30 @@ export class BackfillRunnerService {
   private async listConversations(job: BackfillJob) {
     const fetchPage = (page: number) => {
       const meter: RequestMeter = { requests: 0 };
+      const sentAt = new Date();
       const listed = this.crisp.listConversations(job.websiteId, page, meter);
       // Awaited on the next turn; a handler now keeps a failure from counting as unhandled.
       listed.catch(() => undefined);
-      return { listed, meter };
+      return { listed, meter, sentAt };
     };
     this.throwIfStopping();
     let next = fetchPage(job.nextListPage);
     for (let page = job.nextListPage; ; page += 1) {
       const listed = await next.listed;
-      const { meter } = next;
-      const observedAt = new Date();
+      const { meter, sentAt } = next;
       const lastPage = listed.length < CONVERSATIONS_PER_PAGE;
       if (!lastPage) {
         this.throwIfStopping();
         next = fetchPage(page + 1);
       }
       await this.inBackfillTransaction(async (manager) => {
+        // Listed through crisp-api, which hides the cache status: each as of its `updated_at`.
         const records = listed.map((item) =>
-          conversationRecordFromCrisp(item, observedAt, 'backfill'),
+          conversationRecordFromCrisp(
+            item,
+            snapshotObservedAt(item, { fresh: false, sentAt }),
+            'backfill',
+          ),
         );
         await this.conversations.upsert(records, manager);
         const work = listed.map((item) => ({
@@ -194,17 +200,17 @@ export class BackfillRunnerService {
       const meter: RequestMeter = { requests: 0 };
       const batch = await this.fetchBatch(job.websiteId, conversation.sessionId, before, meter);
       if (unsettled.length >= WRITES_AHEAD) await unsettled.shift();
-      const page = nextPage(batch, stopAt);
+      const page = nextPage(batch, stopAt, before);
       const write = writer.write({
         records: messageRecordsFromBatch(
-          batch,
+          batch.messages,
           { websiteId: job.websiteId, sessionId: conversation.sessionId },
-          new Date(),
+          batch.fresh ? batch.sentAt : null,
           'backfill',
         ),
         checkpoint: {
           sessionId: conversation.sessionId,
-          messagesStored: batch.length,
+          messagesStored: batch.messages.length,
           requests: meter.requests,
           nextBefore: page.nextBefore,
         },
@@ -237,11 +243,12 @@ export class BackfillRunnerService {
     sessionId: string,
     before: number | undefined,
     meter: RequestMeter,
-  ): Promise<ConversationMessage[]> {
+  ): Promise<MessageBatch> {
     try {
       return await this.crisp.getMessages(websiteId, sessionId, before, meter);
     } catch (error) {
-      if (error instanceof CrispApiError && error.kind === 'not_found') return [];
+      if (error instanceof CrispApiError && error.kind === 'not_found')
+        return { messages: [], history: 'complete', fresh: true, sentAt: new Date() };
       throw error;
     }
   }

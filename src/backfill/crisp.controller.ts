@@ -106,7 +106,7 @@ export class CrispController {
   @ApiOperation({
     summary: "Sync one conversation's messages from Crisp",
     description:
-      'Reads every message of the conversation from Crisp (paging back 40 at a time), stores them, and answers every stored message of it, oldest first. Spends Crisp quota: one request per 40 messages.',
+      'Reads every message of the conversation from Crisp (paging back batch by batch until Crisp says the history is complete), stores them, and answers every stored message of it, oldest first. Spends Crisp quota: one request per batch (40 messages in the batches seen so far).',
   })
   @ApiOkResponse({ type: SyncedMessagesResponseDto, description: 'The messages, stored' })
   @ApiErrors({

@@ -12,6 +12,7 @@ import {
 } from './batched-upsert';
 import { MESSAGE_EVENT_COLUMNS, type MessagePatch, type Removal } from './conversation-patches';
 import type { MessageRecord, UpsertOutcome } from './conversation-records';
+import type { SyncSource } from './sync-source';
 import { ConversationMessage } from './conversation-message.entity';
 import { ConversationsRepository } from './conversations.repository';
 import { messageCountSql, messagePageSql, type MessagePageQuery } from './read-queries';
@@ -38,6 +39,9 @@ export const MESSAGE_COLUMNS: Record<keyof MessageRecord, string> = {
   observed_at: 'timestamptz',
   sync_source: 'text',
 };
+
+/** How long before a fresh read a message must have been stored to count as missing from it. */
+const FRESH_READ_MARGIN_MS = 2_000;
 
 export const MESSAGE_UPSERT_TABLE = {
   table: 'conversation_messages',
@@ -149,6 +153,51 @@ export class ConversationMessagesRepository {
        WHERE t.session_id = r.session_id AND t.fingerprint = r.fingerprint AND t.deleted_at IS NULL`,
       [JSON.stringify(removals)],
     );
+  }
+
+  /**
+   * Soft-deletes what a read of Crisp's history should have returned and did not: a stored
+   * message inside the range the read covered (from its oldest message, or the whole history,
+   * up to its newest), and, when Crisp computed the newest batch for that read, any message
+   * stored a while before it was sent. Messages on a paging boundary are left alone (Crisp may
+   * skip them, if its `timestamp_before` is exclusive and two share a time). Answers how many.
+   */
+  async markMissingRemoved(
+    sessionId: string,
+    seen: {
+      fingerprints: number[];
+      from: number | null;
+      through: number | null;
+      freshAt: Date | null;
+      boundaries: number[];
+    },
+    observedAt: Date,
+    source: SyncSource,
+  ): Promise<number> {
+    if (seen.through === null && seen.freshAt === null) return 0;
+    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+    // TypeORM answers an UPDATE with [rows, affected].
+    const [, affected]: [unknown[], number] = await this.dataSource.query(
+      `UPDATE conversation_messages t SET deleted_at = $7, sync_source = $8,
+         synced_at = now(), updated_at = now()
+       WHERE t.session_id = $1 AND t.deleted_at IS NULL
+         AND NOT (t.fingerprint = ANY($2::bigint[]))
+         AND NOT (t."timestamp" = ANY($6::timestamptz[]))
+         AND ($3::timestamptz IS NULL OR t."timestamp" >= $3)
+         AND (t."timestamp" <= $4::timestamptz OR t.created_at < $5::timestamptz)`,
+      [
+        sessionId,
+        seen.fingerprints,
+        iso(seen.from),
+        iso(seen.through),
+        // Stored before the request left, with a margin for the database's clock.
+        seen.freshAt ? new Date(seen.freshAt.getTime() - FRESH_READ_MARGIN_MS).toISOString() : null,
+        seen.boundaries.map((ms) => new Date(ms).toISOString()),
+        observedAt.toISOString(),
+        source,
+      ],
+    );
+    return affected;
   }
 
   /** The newest stored message time of a conversation (ms), to stop paging back at it. */

@@ -146,6 +146,30 @@ export class ConversationsRepository {
     }
   }
 
+  /**
+   * Conversations of a website that the mirror knows changed since `since` (by their snapshot,
+   * an event on one of their fields, or a message) but that are not among `listed`: a listing of
+   * what Crisp updated since then should hold them, unless Crisp removed them.
+   */
+  async changedSinceExcept(websiteId: string, since: Date, listed: string[]): Promise<string[]> {
+    const rows: { session_id: string }[] = await this.dataSource.query(
+      `SELECT c.session_id FROM conversations c
+       WHERE c.website_id = $1 AND c.deleted_at IS NULL AND NOT (c.session_id = ANY($3::text[]))
+         AND (c.updated_at_crisp >= $2
+           OR EXISTS (SELECT 1 FROM jsonb_each_text(c.field_observed_at) f
+                      WHERE f.value::timestamptz >= $2)
+           OR EXISTS (SELECT 1 FROM conversation_messages m
+                      WHERE m.session_id = c.session_id AND m."timestamp" >= $2))`,
+      [websiteId, since.toISOString(), listed],
+    );
+    return rows.map((row) => row.session_id);
+  }
+
+  /** `markRemoved` for one conversation, in a transaction of its own. */
+  markRemovedNow(removal: Removal): Promise<void> {
+    return this.dataSource.transaction((manager) => this.markRemoved(manager, [removal]));
+  }
+
   async findPage(query: ConversationPageQuery): Promise<Record<string, unknown>[]> {
     const { text, values } = conversationPageSql(this.selectList, query);
     return this.reader.query(text, values);

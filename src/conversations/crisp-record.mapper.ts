@@ -13,6 +13,26 @@ export function contentAsText(content: ConversationMessage['content']): string |
   return typeof content === 'string' ? content : JSON.stringify(content);
 }
 
+/**
+ * When a REST snapshot of a conversation holds Crisp's state. Crisp serves GET routes through a
+ * cache (`Bloom-Status`, docs.crisp.chat/guides/rest-api/rate-limits): a cached copy may be older
+ * than events already stored, and then only what Crisp says of it counts, its `updated_at` (every
+ * change before it is in the copy), never later than the request. An answer Crisp computed for
+ * this request (`fresh`) holds the state when the request was sent, so it also corrects events
+ * that arrived out of order before that.
+ */
+export function snapshotObservedAt(
+  conversation: Conversation,
+  answer: { fresh: boolean; sentAt: Date },
+): Date {
+  const sent = answer.sentAt.getTime();
+  if (answer.fresh) return answer.sentAt;
+  const stated = conversation.updated_at ?? conversation.created_at;
+  return new Date(
+    typeof stated === 'number' && Number.isFinite(stated) ? Math.min(stated, sent) : 0,
+  );
+}
+
 export function conversationRecordFromCrisp(
   conversation: Conversation,
   observedAt: Date,
@@ -154,11 +174,15 @@ export function messageRawResidual(message: IdentifiedCrispMessage): Record<stri
   return residual;
 }
 
-/** A batch from `GET …/messages`, which may omit ids the request already named, as records. */
+/**
+ * A batch from `GET …/messages`, which may omit ids the request already named, as records.
+ * `observedAt` null: each message is dated by its own timestamp (a batch that may come from
+ * Crisp's cache holds each message at least as it was sent, and so never undoes a later edit).
+ */
 export function messageRecordsFromBatch(
   batch: ConversationMessage[],
   conversation: { websiteId: string; sessionId: string },
-  observedAt: Date,
+  observedAt: Date | null,
   source: SyncSource,
 ): MessageRecord[] {
   return batch.flatMap((message) =>
@@ -172,7 +196,7 @@ export function messageRecordsFromBatch(
               fingerprint: message.fingerprint,
               timestamp: message.timestamp,
             },
-            observedAt,
+            observedAt ?? new Date(message.timestamp),
             source,
           ),
         ]

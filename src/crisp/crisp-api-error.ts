@@ -35,6 +35,9 @@ interface OfficialClientRejection {
 }
 
 export function classifyCrispFailure(rejection: unknown, route: string): CrispApiError {
+  if (rejection instanceof CrispApiError) {
+    return new CrispApiError(rejection.kind, rejection.status, rejection.reason, route);
+  }
   const failure = (rejection ?? {}) as OfficialClientRejection;
   const status = typeof failure.code === 'number' ? failure.code : 0;
   const reason = typeof failure.message === 'string' ? failure.message : 'unknown_error';

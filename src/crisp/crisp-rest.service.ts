@@ -8,6 +8,7 @@ import {
 } from 'crisp-api';
 import { AppConfig } from '../config/app-config';
 import { classifyCrispFailure, CrispApiError } from './crisp-api-error';
+import { crispGet, isFreshAnswer, type CrispHttpAnswer } from './crisp-http-request';
 import { CrispBudgetExhaustedError, nextUtcMidnight } from './crisp-budget-exhausted.error';
 import { RequestBudget } from './request-budget';
 import { CrispCallStats } from './crisp-call-stats';
@@ -21,11 +22,39 @@ export interface RequestMeter {
 }
 
 export const CONVERSATIONS_PER_PAGE = 50;
-/** Crisp answers at most 40 messages per request (crisp-protocol.md §2.4). */
-export const MESSAGES_PER_BATCH = 40;
 
 /**
- * Every Crisp REST call of the service goes through here: the official client, behind a token
+ * What Crisp says of the history older than a batch of messages: 206 while older messages
+ * remain, 200 when there are none (Crisp staff, crisp-im/ruby-crisp-api#16). Any other status
+ * (a proxy that rewrites it, say) says nothing: then only an empty batch ends the history.
+ */
+export type HistoryEnd = 'complete' | 'more' | 'unknown';
+
+export function historyEndOf(status: number): HistoryEnd {
+  if (status === 200) return 'complete';
+  if (status === 206) return 'more';
+  return 'unknown';
+}
+
+/** One answer of `GET …/messages`: its messages (oldest first) and what Crisp says is left. */
+export interface MessageBatch {
+  messages: ConversationMessage[];
+  history: HistoryEnd;
+  /** Computed by Crisp for this request (not served from its cache): see `isFreshAnswer`. */
+  fresh: boolean;
+  sentAt: Date;
+}
+
+/** Conversations as one REST answer holds them, and whether that answer was computed for us. */
+export interface ConversationSnapshot {
+  conversations: Conversation[];
+  fresh: boolean;
+  sentAt: Date;
+}
+
+/**
+ * Every Crisp REST call of the service goes through here: the official client (or, where the
+ * status or a header matters, a request sent as the official client sends it), behind a token
  * bucket, a cap on calls in flight, a daily budget shared by all instances, and retries with
  * jittered exponential backoff on 429/420/5xx/timeouts/network errors.
  */
@@ -72,22 +101,29 @@ export class CrispRestService {
     );
   }
 
-  /** Conversations updated since `since`, most recently updated first (the catch-up's view). */
-  listConversationsUpdatedSince(
+  /**
+   * Conversations updated since `since`, most recently updated first (the catch-up's view), with
+   * the cache status `crisp-api` would hide: only a fresh answer may override newer events.
+   */
+  async listConversationsUpdatedSince(
     websiteId: string,
     page: number,
     since: Date,
     meter?: RequestMeter,
-  ): Promise<Conversation[]> {
-    const options: BaseConversationsListOptions = {
-      per_page: CONVERSATIONS_PER_PAGE,
-      order_date_updated: 1,
-      include_empty: 1,
-      filter_date_start: since.toISOString(),
-    };
-    return this.call('GET /website/:website_id/conversations/:page', meter, (client) =>
-      client.website.listConversations(websiteId, page, options),
+  ): Promise<ConversationSnapshot> {
+    const answer = await this.call('GET /website/:website_id/conversations/:page', meter, () =>
+      this.get<Conversation[]>(['website', websiteId, 'conversations', String(page)], {
+        per_page: CONVERSATIONS_PER_PAGE,
+        order_date_updated: 1,
+        include_empty: 1,
+        filter_date_start: since.toISOString(),
+      }),
     );
+    return {
+      conversations: Array.isArray(answer.data) ? answer.data : [],
+      fresh: isFreshAnswer(answer.bloomStatus),
+      sentAt: answer.sentAt,
+    };
   }
 
   getConversation(
@@ -100,18 +136,33 @@ export class CrispRestService {
     );
   }
 
-  /** Up to 40 messages, oldest first: the newest ones, or those just before `before` (ms). */
-  getMessages(
+  /**
+   * A batch of messages, oldest first: the newest ones, or those just before `before` (ms). Sent
+   * by this service itself rather than by `crisp-api`, which resolves the body and drops the
+   * status that says whether older messages remain; same throttle, budget, retries and counts.
+   */
+  async getMessages(
     websiteId: string,
     sessionId: string,
     before?: number,
     meter?: RequestMeter,
-  ): Promise<ConversationMessage[]> {
-    return this.call(
+  ): Promise<MessageBatch> {
+    const answer = await this.call(
       'GET /website/:website_id/conversation/:session_id/messages',
       meter,
-      (client) => client.website.getMessagesInConversation(websiteId, sessionId, before),
+      () =>
+        this.get<ConversationMessage[]>(
+          ['website', websiteId, 'conversation', sessionId, 'messages'],
+          // As crisp-api: a falsy cursor is left out.
+          { timestamp_before: before ? String(before) : undefined },
+        ),
     );
+    return {
+      messages: Array.isArray(answer.data) ? answer.data : [],
+      history: historyEndOf(answer.status),
+      fresh: isFreshAnswer(answer.bloomStatus),
+      sentAt: answer.sentAt,
+    };
   }
 
   listPluginWebsites(page: number, meter?: RequestMeter): Promise<PluginConnectWebsite[]> {
@@ -128,6 +179,14 @@ export class CrispRestService {
     const day = new Date().toISOString().slice(0, 10);
     const used = await this.budgetStore.used(day, this.budgetScope);
     return { day, used, dailyBudget: this.config.crisp.dailyRequestBudget };
+  }
+
+  private get<T>(
+    segments: string[],
+    query: Record<string, string | number | undefined>,
+  ): Promise<CrispHttpAnswer<T>> {
+    const { tier, identifier = '', key = '', restUrl } = this.config.crisp;
+    return crispGet<T>(restUrl, { tier, identifier, key }, segments, query);
   }
 
   private async call<T>(

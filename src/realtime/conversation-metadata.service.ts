@@ -1,6 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConversationsRepository } from '../conversations/conversations.repository';
-import { conversationRecordFromCrisp } from '../conversations/crisp-record.mapper';
+import {
+  conversationRecordFromCrisp,
+  snapshotObservedAt,
+} from '../conversations/crisp-record.mapper';
 import type { SyncSource } from '../conversations/sync-source';
 import { CrispRestService } from '../crisp/crisp-rest.service';
 
@@ -21,10 +24,18 @@ export class ConversationMetadataService {
   fetch(websiteId: string, sessionId: string, source: SyncSource): Promise<void> {
     const existing = this.inFlight.get(sessionId);
     if (existing) return existing;
+    const sentAt = new Date();
     const work = this.crisp
       .getConversation(websiteId, sessionId)
       .then((conversation) =>
-        this.conversations.upsert([conversationRecordFromCrisp(conversation, new Date(), source)]),
+        // crisp-api hides the cache status: the copy counts as of its `updated_at` only.
+        this.conversations.upsert([
+          conversationRecordFromCrisp(
+            conversation,
+            snapshotObservedAt(conversation, { fresh: false, sentAt }),
+            source,
+          ),
+        ]),
       )
       .then(
         () => undefined,

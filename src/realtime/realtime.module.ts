@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { BackfillModule } from '../backfill/backfill.module';
 import { ConversationsModule } from '../conversations/conversations.module';
 import { CrispModule } from '../crisp/crisp.module';
+import { ConversationCatchUpService } from './conversation-catch-up.service';
 import { ConversationMetadataService } from './conversation-metadata.service';
 import { CrispEventIngestService } from './crisp-event-ingest.service';
 import { MirrorWriterService } from './mirror-writer.service';
@@ -19,6 +20,7 @@ import { WebhooksController } from './webhooks.controller';
     MirrorWriterService,
     CrispEventIngestService,
     ConversationMetadataService,
+    ConversationCatchUpService,
     RtmListenerService,
     RtmLeaderElectionService,
     ReconcilerService,

@@ -1,10 +1,8 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { ConversationSyncService } from '../backfill/conversation-sync.service';
 import { WebsiteLockService } from '../backfill/website-lock.service';
 import { AppConfig } from '../config/app-config';
-import { ConversationsRepository } from '../conversations/conversations.repository';
-import { conversationRecordFromCrisp } from '../conversations/crisp-record.mapper';
 import { CONVERSATIONS_PER_PAGE, CrispRestService } from '../crisp/crisp-rest.service';
+import { ConversationCatchUpService } from './conversation-catch-up.service';
 import { MirrorWriterService } from './mirror-writer.service';
 import { RtmListenerService } from './rtm-listener.service';
 import { SyncStateRepository } from './sync-state.repository';
@@ -13,6 +11,8 @@ export interface ReconcileOutcome {
   websites: number;
   conversations: number;
   messages: number;
+  /** Removals RTM would have told of: messages Crisp no longer returns, conversations it 404s. */
+  removed: number;
 }
 
 const RETRY_BASE_MS = 1_000;
@@ -24,7 +24,8 @@ const watermarkKey = (websiteId: string) => `${WATERMARK_PREFIX}${websiteId}`;
 /**
  * RTM does not replay what it missed. After every (re)connect, at start-up and on a schedule,
  * this lists each website's conversations updated since the watermark minus a lookback, stores
- * them, and re-reads their messages back to the start of that window. The watermark (persisted)
+ * them, re-reads their messages back to the start of that window and applies the removals found
+ * there (ConversationCatchUpService). The watermark (persisted)
  * becomes the time the run started, so consecutive windows overlap and nothing falls between.
  */
 @Injectable()
@@ -41,8 +42,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
   constructor(
     private readonly config: AppConfig,
     private readonly crisp: CrispRestService,
-    private readonly conversations: ConversationsRepository,
-    private readonly conversationSync: ConversationSyncService,
+    private readonly catchUp: ConversationCatchUpService,
     private readonly locks: WebsiteLockService,
     private readonly state: SyncStateRepository,
     private readonly writer: MirrorWriterService,
@@ -94,7 +94,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
             retryIn,
           );
         }
-        return { websites: 0, conversations: 0, messages: 0 };
+        return { websites: 0, conversations: 0, messages: 0, removed: 0 };
       })
       .finally(() => {
         this.running = null;
@@ -122,7 +122,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
   }
 
   private async runAll(reason: string): Promise<ReconcileOutcome> {
-    const outcome = { websites: 0, conversations: 0, messages: 0 };
+    const outcome = { websites: 0, conversations: 0, messages: 0, removed: 0 };
     for (const websiteId of await this.websites()) {
       const lock = await this.locks.tryAcquire('reconcile', websiteId);
       if (!lock) continue;
@@ -131,12 +131,13 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
         outcome.websites += 1;
         outcome.conversations += done.conversations;
         outcome.messages += done.messages;
+        outcome.removed += done.removed;
       } finally {
         await lock.release();
       }
     }
     this.logger.log(
-      `Catch-up (${reason}): ${outcome.conversations} conversations, ${outcome.messages} messages re-read`,
+      `Catch-up (${reason}): ${outcome.conversations} conversations, ${outcome.messages} messages re-read, ${outcome.removed} removals found`,
     );
     return outcome;
   }
@@ -147,27 +148,21 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     const since = new Date(previous.getTime() - this.config.realtime.reconcileLookbackMs);
     let conversations = 0;
     let messages = 0;
+    let removed = 0;
+    const listedIds: string[] = [];
     for (let page = 1; ; page += 1) {
       const listed = await this.crisp.listConversationsUpdatedSince(websiteId, page, since);
-      const observedAt = new Date();
-      await this.conversations.upsert(
-        listed.map((item) => conversationRecordFromCrisp(item, observedAt, 'reconcile')),
-      );
-      for (const conversation of listed) {
-        const synced = await this.conversationSync.syncAllMessages(
-          websiteId,
-          conversation.session_id,
-          since.getTime(),
-          'reconcile',
-        );
-        messages += synced.stored;
-      }
-      conversations += listed.length;
-      if (listed.length < CONVERSATIONS_PER_PAGE) break;
+      const counts = await this.catchUp.catchUpListed(websiteId, listed, since);
+      messages += counts.messages;
+      removed += counts.messagesRemoved + counts.conversationsRemoved;
+      listedIds.push(...listed.conversations.map((item) => item.session_id));
+      conversations += listed.conversations.length;
+      if (listed.conversations.length < CONVERSATIONS_PER_PAGE) break;
     }
+    removed += await this.catchUp.probeUnlisted(websiteId, since, listedIds);
     await this.state.set(watermarkKey(websiteId), startedAt.toISOString());
     if (this.writer.gapSince && this.writer.gapSince < startedAt) this.writer.gapSince = null;
-    return { conversations, messages };
+    return { conversations, messages, removed };
   }
 
   private async websites(): Promise<string[]> {

@@ -95,13 +95,21 @@ export async function compareMirrorWithTruth(
   };
 }
 
-/** The fewest REST calls a complete backfill can make: ⌈N/50⌉ list pages + Σ⌈mᵢ/40⌉ batches. */
-export function minimumBackfillCalls(truth: GroundTruth, websiteId: string): number {
+/**
+ * The fewest REST calls a complete backfill can make: ⌈N/50⌉ list pages + Σ⌈mᵢ/b⌉ message
+ * batches (b = the simulator's batch size; an empty conversation still costs the one call that
+ * says so).
+ */
+export function minimumBackfillCalls(
+  truth: GroundTruth,
+  websiteId: string,
+  batchSize = 40,
+): number {
   const website = truth.getWebsite(websiteId);
   if (!website) throw new Error(`no website ${websiteId} in the truth`);
   let calls = Math.ceil(website.conversations.size / 50);
   for (const sessionId of website.conversations.keys()) {
-    calls += Math.ceil(truth.getMessages(websiteId, sessionId).length / 40);
+    calls += Math.max(1, Math.ceil(truth.getMessages(websiteId, sessionId).length / batchSize));
   }
   return calls;
 }

@@ -15,6 +15,9 @@ import { FaultInjector } from './fault-injector';
 import { generateGroundTruth, type GenerateOptions, type GroundTruth } from './ground-truth';
 import { LiveTraffic, type LiveTrafficOptions } from './live-traffic';
 import { RestApi } from './rest-api';
+import { RestBehaviour, type RestBehaviourOptions } from './rest-behaviour';
+
+export type { RestBehaviourOptions } from './rest-behaviour';
 import { RtmServer } from './rtm-server';
 import type { Mutation, SimCredential, SimEvent } from './simulator-types';
 import { WebhookSender, type WebhookSenderOptions } from './webhook-sender';
@@ -32,6 +35,8 @@ export interface CrispSimulatorOptions {
   generate?: Omit<GenerateOptions, 'seed'>;
   /** Live traffic settings (traffic starts only when `sim.traffic.start()` is called). */
   traffic?: Omit<LiveTrafficOptions, 'seed'>;
+  /** REST behaviours a test can switch: message batch size, 206/200 status, GET cache. */
+  rest?: RestBehaviourOptions;
   /** Interface to listen on. Default 127.0.0.1. */
   host?: string;
   /**
@@ -94,6 +99,7 @@ export class CrispSimulator {
       truth: this.truth,
       credentials: this.credentials,
       faults: this.faults,
+      behaviour: new RestBehaviour(options.rest),
       rtmUrl: () => this.requireUrls().rtmUrl,
     });
     this.traffic = new LiveTraffic(this.truth, (events) => this.emit(events), {

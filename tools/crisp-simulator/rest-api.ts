@@ -15,9 +15,10 @@ import {
   type ConversationRecord,
   type GroundTruth,
 } from './ground-truth';
-import type { SimCredential } from './simulator-types';
+import { RestBehaviour } from './rest-behaviour';
+import type { SimCredential, SimMessage } from './simulator-types';
 
-export const MESSAGES_BATCH_SIZE = 40;
+export { MESSAGES_BATCH_SIZE } from './rest-behaviour';
 export const PER_PAGE_MIN = 20;
 export const PER_PAGE_MAX = 50;
 export const WEBSITES_PER_PAGE = 20;
@@ -35,6 +36,8 @@ export interface RestApiContext {
   truth: GroundTruth;
   credentials: CredentialStore;
   faults: FaultInjector;
+  /** Batch size, end-of-history status and GET cache (rest-behaviour.ts); default: Crisp's. */
+  behaviour?: RestBehaviour;
   /** Public RTM URL handed out by the connect/endpoints routes (known once the server listens). */
   rtmUrl: () => string;
 }
@@ -43,6 +46,8 @@ interface Reply {
   status: number;
   /** Envelope `data` for success, or full error envelope fields for failures. */
   body: { error: boolean; reason: string; data: unknown } | null;
+  /** `HIT` when the GET cache (rest-behaviour.ts) served part of it. */
+  bloom?: 'HIT';
 }
 
 interface RouteInput {
@@ -68,7 +73,10 @@ export class RestApi {
   private readonly pending = new Set<NodeJS.Timeout>();
   private readonly hanging = new Set<ServerResponse>();
 
+  private readonly behaviour: RestBehaviour;
+
   constructor(private readonly ctx: RestApiContext) {
+    this.behaviour = ctx.behaviour ?? new RestBehaviour();
     this.routes = this.buildRoutes();
   }
 
@@ -159,7 +167,9 @@ export class RestApi {
     } catch (cause) {
       reply = error(500, 'internal_error', { message: String(cause) });
     }
-    this.send(res, method, template, reply);
+    const cache: Record<string, string> =
+      method === 'GET' && reply.status < 300 ? { 'Bloom-Status': reply.bloom ?? 'MISS' } : {};
+    this.send(res, method, template, reply, cache);
   }
 
   private inject(res: ServerResponse, method: string, template: string, fault: FaultAction): void {
@@ -202,11 +212,21 @@ export class RestApi {
     extraHeaders: Record<string, string> = {},
   ): void {
     this.ctx.faults.record(template, reply.status);
+    const payload = reply.body === null ? '' : JSON.stringify(reply.body);
+    this.write(res, method, reply.status, payload, extraHeaders);
+  }
+
+  private write(
+    res: ServerResponse,
+    method: string,
+    status: number,
+    payload: string,
+    extraHeaders: Record<string, string>,
+  ): void {
     if (res.destroyed) {
       return;
     }
-    const payload = reply.body === null ? '' : JSON.stringify(reply.body);
-    res.writeHead(reply.status, {
+    res.writeHead(status, {
       ...extraHeaders,
       'Content-Type': 'application/json; charset=utf-8',
       'Content-Length': Buffer.byteLength(payload),
@@ -332,7 +352,10 @@ export class RestApi {
         pattern: ['website', ':website', 'conversation', ':session'],
         path: '/website/:id/conversation/:sid',
         websiteParam: 0,
-        handle: withConversation((record) => success(conversationView(record))),
+        handle: withConversation((record) => {
+          const { view, hit } = this.behaviour.conversation(record);
+          return { ...success(view), bloom: hit ? 'HIT' : undefined };
+        }),
       },
       {
         pattern: ['website', ':website', 'conversation', ':session', 'meta'],
@@ -420,8 +443,13 @@ export class RestApi {
       filter[key] = parsed;
     }
     const records = this.ctx.truth.queryConversations(websiteId, filter);
-    const slice = records.slice((page - 1) * perPage, page * perPage);
-    return success(slice.map(conversationView));
+    const served = records
+      .slice((page - 1) * perPage, page * perPage)
+      .map((record) => this.behaviour.conversation(record));
+    return {
+      ...success(served.map(({ view }) => view)),
+      bloom: served.some(({ hit }) => hit) ? 'HIT' : undefined,
+    };
   }
 
   private listMessages(record: ConversationRecord, query: URLSearchParams): Reply {
@@ -434,8 +462,14 @@ export class RestApi {
         message: 'use only one timestamp cursor',
       });
     }
+    const size = this.behaviour.messageBatchSize;
+    const all = truth.getMessages(websiteId, sessionId);
+    const batch = (messages: SimMessage[], forward = false): Reply => ({
+      ...success(messages),
+      status: this.behaviour.messagesStatus(all, messages, forward),
+    });
     if (given.length === 0) {
-      return success(truth.latestMessages(websiteId, sessionId, MESSAGES_BATCH_SIZE));
+      return batch(truth.latestMessages(websiteId, sessionId, size));
     }
     const cursor = given[0];
     const value = Number(query.get(cursor));
@@ -444,11 +478,11 @@ export class RestApi {
     }
     switch (cursor) {
       case 'timestamp_before':
-        return success(truth.messagesBefore(websiteId, sessionId, value, MESSAGES_BATCH_SIZE));
+        return batch(truth.messagesBefore(websiteId, sessionId, value, size));
       case 'timestamp_after':
-        return success(truth.messagesAfter(websiteId, sessionId, value, MESSAGES_BATCH_SIZE));
+        return batch(truth.messagesAfter(websiteId, sessionId, value, size), true);
       case 'timestamp_around':
-        return success(truth.messagesAround(websiteId, sessionId, value, MESSAGES_BATCH_SIZE));
+        return { ...success(truth.messagesAround(websiteId, sessionId, value, size)), status: 200 };
     }
   }
 }
