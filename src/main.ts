@@ -2,8 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { ConfigValidationError } from './config/environment-variables';
 import { loadAppConfig } from './config/load-app-config';
-import { describeConnection } from './database/database-connection';
-import { openDatabaseServer } from './database/database-server';
+import { embeddedConnectionLine, openDatabaseServer } from './database/database-server';
 import { createHttpApp } from './http-app';
 import { NestPinoLogger } from './logging/nest-pino-logger';
 import { createRootLogger } from './logging/root-logger';
@@ -14,21 +13,25 @@ async function bootstrap() {
   Logger.overrideLogger(new NestPinoLogger(rootLogger));
   const logger = new Logger('Bootstrap');
   const database = await openDatabaseServer(config);
-  if (database.embedded) {
-    logger.log(
-      `Embedded PostgreSQL is running; connect with: psql ${describeConnection(database.connection)}`,
-    );
-  }
-  const app = await createHttpApp(config, database.connection, rootLogger);
-  logger.log('Database connection successfully connected');
-  await app.listen(config.port);
-  logger.log(`Server is running on port ${config.port}`);
-  stopOnSignals(async () => {
-    await app.close();
+  if (database.embedded) logger.log(embeddedConnectionLine(database));
+  try {
+    const app = await createHttpApp(config, database.connection, rootLogger);
+    logger.log('Database connection successfully connected');
+    await app.listen(config.port);
+    logger.log(`Server is running on port ${config.port}`);
+    // The service first (flush, checkpoint, release), the database it writes to last.
+    stopOnSignals(async () => {
+      await app.close();
+      await database.close();
+    }, logger);
+  } catch (error) {
+    // An embedded PostgreSQL started for a service that failed to start has no one to stop it.
     await database.close();
-  }, logger);
+    throw error;
+  }
 }
 
+/** SIGHUP too: a closed terminal must not cut the shutdown short either. */
 function stopOnSignals(stop: () => Promise<void>, logger: Logger) {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -43,8 +46,7 @@ function stopOnSignals(stop: () => Promise<void>, logger: Logger) {
       },
     );
   };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, onSignal);
 }
 
 bootstrap().catch((error: unknown) => {
