@@ -1,5 +1,13 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Client } from 'pg';
@@ -88,6 +96,30 @@ describe('the embedded PostgreSQL on a shared machine', () => {
       await withPassword.end();
     } finally {
       await server.stop();
+    }
+  });
+
+  it('starts the postmaster with none of the parent environment (no token, key or secret)', async () => {
+    const dataDirectory = join(folder, 'postgres');
+    const canary = 'CRISP_KEY_OF_THE_SERVICE_IN_THIS_TEST';
+    process.env[canary] = 'crisp-key-0123456789abcdef-not-for-postgres';
+    try {
+      const server = await EmbeddedPostgresServer.start({
+        dataDirectory,
+        port: await freePort(),
+        database: 'crisp',
+      });
+      try {
+        const pid = readFileSync(join(dataDirectory, 'postmaster.pid'), 'utf8').split('\n')[0];
+        // Readable by the database's OS user, and by every program it runs (COPY … TO PROGRAM).
+        const environment = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+        expect(environment.join('\n')).not.toContain(process.env[canary]);
+        expect(environment.filter(Boolean).sort()).toEqual(['LC_ALL=C', 'PATH=/usr/bin:/bin']);
+      } finally {
+        await server.stop();
+      }
+    } finally {
+      delete process.env[canary];
     }
   });
 
