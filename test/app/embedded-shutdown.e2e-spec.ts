@@ -52,6 +52,18 @@ async function sendMessageHook(url: string, fingerprint: number): Promise<number
   }
 }
 
+/** Waits until the service's write buffer holds `changes` changes (its Prometheus gauge). */
+async function bufferHolds(url: string, changes: number) {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    const depth = /^\w*mirror_buffer_depth(?:\{[^}]*\})? (\d+)/m.exec(metrics)?.[1];
+    if (Number(depth) === changes) return;
+    if (Date.now() > deadline) throw new Error(`buffer depth ${depth}, not ${changes}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /**
  * `npm start` with no database configured, stopped the ways a developer stops it: the service
  * writes what it holds, then its embedded PostgreSQL stops (not the other way round).
@@ -105,8 +117,8 @@ describe('npm start on the embedded PostgreSQL, stopped by a signal', () => {
       const answers = Promise.all(
         fingerprints.map((fingerprint) => sendMessageHook(`http://127.0.0.1:${port}`, fingerprint)),
       );
-      // Received and buffered: nothing is flushed for ten minutes.
-      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      // Received and buffered (nothing is flushed for ten minutes), however loaded the machine.
+      await bufferHolds(`http://127.0.0.1:${port}`, HOOKS);
       way.stop(service);
 
       expect(await answers).toEqual(Array(HOOKS).fill(200));
