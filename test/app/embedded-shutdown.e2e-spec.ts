@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -81,6 +81,27 @@ describe('npm start on the embedded PostgreSQL, stopped by a signal', () => {
   afterAll(async () => {
     await Promise.all(services.map((service) => service.stop()));
     rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('on SIGTERM during start-up, stops the embedded PostgreSQL it started', async () => {
+    const dataDirectory = join(folder, 'postgres-start-up');
+    const service = new ServiceProcess(
+      {
+        NODE_ENV: 'development',
+        PORT: String(await freePort()),
+        EMBEDDED_DB_PORT: String(await freePort()),
+        EMBEDDED_DB_DIR: dataDirectory,
+      },
+      folder,
+    );
+    services.push(service);
+    await service.waitFor(/Embedded PostgreSQL is running/, 90_000);
+    const postmaster = Number(
+      readFileSync(join(dataDirectory, 'postmaster.pid'), 'utf8').split('\n')[0],
+    );
+    service.kill('SIGTERM');
+    expect(await service.exited).toEqual({ code: 0, signal: null });
+    expect(() => process.kill(postmaster, 0)).toThrow();
   });
 
   const ways = [
