@@ -1,5 +1,6 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import {
+  chownSync,
   copyFileSync,
   cpSync,
   lstatSync,
@@ -37,7 +38,7 @@ const modes = (folders: string[]) =>
  * `npm start` as root from a private folder (mode 0700, as mktemp makes), with the service's
  * tree there too: PostgreSQL runs as its own user, which cannot enter that folder.
  */
-describe('npm start as root from a 0700 folder', () => {
+describe('npm start as root from a 0700 folder, and as another user', () => {
   let folder: string;
   let service: ServiceProcess | undefined;
   let relocated: string | undefined;
@@ -57,6 +58,44 @@ describe('npm start as root from a 0700 folder', () => {
     await service?.stop();
     rmSync(folder, { recursive: true, force: true });
     if (relocated) rmSync(relocated, { recursive: true, force: true });
+  });
+
+  it('as another user (nobody), runs PostgreSQL as that user with everything in .data/', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'crisp-unprivileged-'));
+    try {
+      const user = asRoot ? { uid: 65534, gid: 65534 } : {};
+      if (asRoot) chownSync(home, 65534, 65534);
+      const script = `
+        const { EmbeddedPostgresServer } = require(${JSON.stringify(join(ROOT, 'dist/src/database/embedded-postgres.server.js'))});
+        const { Client } = require(${JSON.stringify(require.resolve('pg'))});
+        (async () => {
+          const server = await EmbeddedPostgresServer.start({ dataDirectory: '.data/postgres', port: ${await freePort()}, database: 'crisp' });
+          const client = new Client({ ...server.connection, user: server.connection.username });
+          await client.connect();
+          const { rows } = await client.query('SELECT current_user AS who');
+          await client.end();
+          await server.stop();
+          process.stdout.write(JSON.stringify(rows));
+        })().catch((error) => { console.error(error); process.exit(1); });`;
+      const run = spawnSync(process.execPath, ['-e', script], {
+        ...user,
+        cwd: home,
+        env: { PATH: '/usr/bin:/bin' },
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
+      expect({ status: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual({
+        status: 0,
+        stdout: '[{"who":"postgres"}]',
+        stderr: '',
+      });
+      const owner = statSync(join(home, '.data/postgres')).uid;
+      expect(owner).toBe(asRoot ? 65534 : process.getuid?.());
+      expect(lstatSync(join(home, '.data/postgres')).isSymbolicLink()).toBe(false);
+      expect(statSync(join(home, '.data/postgres.pgpass')).mode & 0o777).toBe(0o600);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 
   it('serves, and changes the mode of no folder outside .data/', async () => {
