@@ -135,7 +135,10 @@ function reachableCluster(account: PostgresAccount, dataDirectory: string): stri
     createHash('sha256').update(resolve(dataDirectory)).digest('hex').slice(0, 16),
   );
   mkdirSync(dirname(relocated), { recursive: true, mode: 0o755 });
-  if (present && !lstatSync(dataDirectory).isSymbolicLink() && readdirSync(cluster).length > 0) {
+  const linked = lstatSync(dataDirectory, { throwIfNoEntry: false })?.isSymbolicLink() ?? false;
+  if (present && readdirSync(cluster).length > 0) {
+    if (linked)
+      throw new Error(`The postgres user cannot reach ${cluster}, linked from ${dataDirectory}.`);
     if (existsSync(relocated))
       throw new Error(`Both ${dataDirectory} and ${relocated} hold a cluster; keep one.`);
     // Same file system as /var/lib in most set-ups; otherwise the message says what to do.
@@ -147,7 +150,8 @@ function reachableCluster(account: PostgresAccount, dataDirectory: string): stri
         { cause: error },
       );
     }
-  } else if (present) {
+  } else {
+    // An empty folder, or a link to a cluster removed since: the link is made afresh.
     rmSync(dataDirectory, { recursive: true, force: true });
   }
   symlinkSync(relocated, dataDirectory);
