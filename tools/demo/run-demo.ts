@@ -68,9 +68,10 @@ async function startDemo(running: Running): Promise<void> {
   const database = await openDatabaseServer(config);
   running.database = database;
   // The embedded server's password is in a file: PGPASSFILE lets psql read it from there.
-  const psql = database.embedded
-    ? `${describeConnection({ ...database.connection, password: undefined })}   (PGPASSFILE=${database.passwordFile})`
-    : describeConnection(database.connection);
+  const url = describeConnection({ ...database.connection, password: undefined });
+  const psql = database.passwordFile
+    ? `PGPASSFILE=${database.passwordFile} psql ${url}`
+    : `psql ${describeConnection(database.connection)}`;
   if (database.embedded) logger.log(embeddedConnectionLine(database));
 
   const app = await createHttpApp(config, database.connection);
