@@ -1,54 +1,74 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
+import { Logger, type INestApplication } from '@nestjs/common';
 import { ConfigValidationError } from './config/environment-variables';
 import { loadAppConfig } from './config/load-app-config';
-import { describeConnection } from './database/database-connection';
-import { openDatabaseServer } from './database/database-server';
+import {
+  embeddedConnectionLine,
+  openDatabaseServer,
+  type DatabaseServer,
+} from './database/database-server';
 import { createHttpApp } from './http-app';
 import { NestPinoLogger } from './logging/nest-pino-logger';
 import { createRootLogger } from './logging/root-logger';
 
-async function bootstrap() {
+/** What is running so far, for a signal that arrives at any point. */
+interface Running {
+  app?: INestApplication;
+  database?: DatabaseServer;
+}
+
+const logger = new Logger('Bootstrap');
+
+async function bootstrap(running: Running) {
   const config = loadAppConfig();
   const rootLogger = createRootLogger(config.logging);
   Logger.overrideLogger(new NestPinoLogger(rootLogger));
-  const logger = new Logger('Bootstrap');
   const database = await openDatabaseServer(config);
-  if (database.embedded) {
-    logger.log(
-      `Embedded PostgreSQL is running; connect with: psql ${describeConnection(database.connection)}`,
-    );
-  }
-  const app = await createHttpApp(config, database.connection, rootLogger);
+  running.database = database;
+  if (database.embedded) logger.log(embeddedConnectionLine(database));
+  running.app = await createHttpApp(config, database.connection, rootLogger);
   logger.log('Database connection successfully connected');
-  await app.listen(config.port);
+  await running.app.listen(config.port);
   logger.log(`Server is running on port ${config.port}`);
-  stopOnSignals(async () => {
-    await app.close();
-    await database.close();
-  }, logger);
 }
 
-function stopOnSignals(stop: () => Promise<void>, logger: Logger) {
+/** The service first (flush, checkpoint, release), the database it writes to last. */
+async function stop(running: Running) {
+  await running.app?.close();
+  await running.database?.close();
+}
+
+/**
+ * Registered before anything starts: a signal during start-up waits for it, then stops what
+ * started (an embedded PostgreSQL included). SIGHUP too: a closed terminal must not cut it short.
+ */
+function stopOnSignals(started: Promise<void>, running: Running) {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
     logger.log(`${signal} received: shutting down`);
-    stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error(`Shutdown failed: ${String(error)}`);
-        process.exit(1);
-      },
-    );
+    started
+      .catch(() => undefined)
+      .then(() => stop(running))
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error(`Shutdown failed: ${String(error)}`);
+          process.exit(1);
+        },
+      );
   };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, onSignal);
 }
 
-bootstrap().catch((error: unknown) => {
+const running: Running = {};
+const started = bootstrap(running);
+stopOnSignals(started, running);
+started.catch(async (error: unknown) => {
   if (error instanceof ConfigValidationError) console.error(error.message);
   else console.error('Start-up failed:', error instanceof Error ? error.message : error);
+  // An embedded PostgreSQL started for a service that failed to start has no one else to stop it.
+  await stop(running).catch(() => undefined);
   process.exit(1);
 });

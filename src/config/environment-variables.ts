@@ -150,6 +150,12 @@ export class EnvironmentVariables {
   @MinLength(1)
   EMBEDDED_DB_DIR = '.data/postgres';
 
+  /** Run the embedded PostgreSQL when no database is configured; default: yes, except in production. */
+  @Transform((raw: RawValue) => (emptyToUndefined(raw) === undefined ? undefined : toBoolean(raw)))
+  @IsOptional()
+  @IsBoolean()
+  EMBEDDED_DB?: boolean;
+
   @Transform(emptyToUndefined)
   @IsOptional()
   @IsString()
@@ -353,6 +359,7 @@ function describeCrossFieldProblems(variables: EnvironmentVariables): string[] {
   if (variables.DATABASE_URL && variables.DB_HOST) {
     problems.push('DATABASE_URL and DB_HOST: set one of them, not both');
   }
+  problems.push(...embeddedDatabaseProblems(variables));
   if (variables.DB_HOST && !variables.DB_NAME) {
     problems.push('DB_NAME: required when DB_HOST is set');
   }
@@ -376,6 +383,21 @@ function describeCrossFieldProblems(variables: EnvironmentVariables): string[] {
     problems.push('CRISP_REST_URL: must not end with a slash (the Crisp client appends /v1/)');
   }
   return problems;
+}
+
+/** A production instance on a development database is a mistake unless it says otherwise. */
+function embeddedDatabaseProblems(variables: EnvironmentVariables): string[] {
+  const configured = Boolean(variables.DATABASE_URL || variables.DB_HOST);
+  if (configured && variables.EMBEDDED_DB === true)
+    return ['EMBEDDED_DB: true, but DATABASE_URL or DB_HOST is set: choose one'];
+  if (configured) return [];
+  if (variables.EMBEDDED_DB === false)
+    return ['DATABASE_URL or DB_HOST: required when EMBEDDED_DB=false'];
+  if (variables.NODE_ENV === 'production' && variables.EMBEDDED_DB !== true)
+    return [
+      'DATABASE_URL or DB_HOST: required when NODE_ENV=production (the embedded PostgreSQL is for development; EMBEDDED_DB=true runs it anyway)',
+    ];
+  return [];
 }
 
 export function validateEnvironment(environment: Record<string, string | undefined>) {

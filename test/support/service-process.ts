@@ -64,13 +64,15 @@ export class ServiceProcess {
 
   /**
    * `env` is the whole environment, PATH aside; `cwd` the folder it starts in (as a user's);
-   * `tree` the folder whose `dist/src/main.js` runs (another than this checkout's: a deployed one).
+   * `tree` the folder whose `dist/src/main.js` runs (another than this checkout's: a deployed one);
+   * `ownProcessGroup` makes it the leader of a group, as a terminal's foreground job (signalGroup).
    */
-  constructor(env: Record<string, string>, cwd = ROOT, tree = ROOT) {
+  constructor(env: Record<string, string>, cwd = ROOT, tree = ROOT, ownProcessGroup = false) {
     this.child = spawn(process.execPath, [join(tree, 'dist/src/main.js')], {
       cwd,
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: 'pipe',
+      detached: ownProcessGroup,
     });
     const collect = (chunk: Buffer) => (this.output += chunk.toString());
     this.child.stdout?.on('data', collect);
@@ -94,6 +96,11 @@ export class ServiceProcess {
 
   kill(signal: NodeJS.Signals) {
     this.child.kill(signal);
+  }
+
+  /** What a terminal does on Ctrl-C: the signal to every process of the group. */
+  signalGroup(signal: NodeJS.Signals) {
+    process.kill(-(this.child.pid ?? 0), signal);
   }
 
   /** Makes sure nothing outlives the test. */

@@ -7,6 +7,7 @@ import type { CrispSimulator } from '../crisp-simulator';
 
 export interface BannerFacts {
   port: number;
+  /** The whole psql command, ready to paste. */
   psql: string;
   embeddedDatabase: boolean;
   simulatorUrl: string;
@@ -34,7 +35,7 @@ export function banner(facts: BannerFacts): string {
       `live traffic ~${facts.rate} actions/s over ${doors}`,
     '',
     'Query the database:',
-    `  psql ${facts.psql}`,
+    `  ${facts.psql}`,
     '    SELECT session_id, state, meta_nickname, last_message FROM conversations',
     '      WHERE deleted_at IS NULL ORDER BY updated_at DESC LIMIT 10;',
     '',

@@ -16,7 +16,11 @@ import { BackfillService } from '../../src/backfill/backfill.service';
 import { ConfigValidationError } from '../../src/config/environment-variables';
 import { loadAppConfig } from '../../src/config/load-app-config';
 import { describeConnection } from '../../src/database/database-connection';
-import { openDatabaseServer, type DatabaseServer } from '../../src/database/database-server';
+import {
+  embeddedConnectionLine,
+  openDatabaseServer,
+  type DatabaseServer,
+} from '../../src/database/database-server';
 import { createHttpApp } from '../../src/http-app';
 import { RtmListenerService } from '../../src/realtime/rtm-listener.service';
 import { CrispSimulator } from '../crisp-simulator';
@@ -63,8 +67,12 @@ async function startDemo(running: Running): Promise<void> {
 
   const database = await openDatabaseServer(config);
   running.database = database;
-  const psql = describeConnection(database.connection);
-  if (database.embedded) logger.log(`Embedded PostgreSQL is running; connect with: psql ${psql}`);
+  // The embedded server's password is in a file: PGPASSFILE lets psql read it from there.
+  const url = describeConnection({ ...database.connection, password: undefined });
+  const psql = database.passwordFile
+    ? `PGPASSFILE=${database.passwordFile} psql ${url}`
+    : `psql ${describeConnection(database.connection)}`;
+  if (database.embedded) logger.log(embeddedConnectionLine(database));
 
   const app = await createHttpApp(config, database.connection);
   running.app = app;
@@ -139,7 +147,7 @@ function main() {
       );
   };
   // Registered before anything starts: a Ctrl-C during start-up still stops PostgreSQL.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, () => {
       logger.log(`${signal} received: shutting down`);
       stop(0);
