@@ -1,5 +1,4 @@
 import {
-  BadRequestException,
   Controller,
   Headers,
   HttpCode,
@@ -15,22 +14,21 @@ import type { Request } from 'express';
 import { AppConfig } from '../config/app-config';
 import type { ApiResponse } from '../common/api-response';
 import { ApiErrors } from '../openapi/api-error-responses';
-import { CrispEventIngestService } from './crisp-event-ingest.service';
-import { isHandledEvent, type CrispEvent } from './crisp-events';
 import { WebhookAckDto, WebhookEventDto } from './dto/webhook-event.dto';
 import { verifyWebhookSignature } from './webhook-signature';
+import { WebhookIntakeService } from './webhook-intake.service';
 import { Public } from '../auth/access.decorator';
 
-interface HookBody {
-  website_id?: unknown;
-  event?: unknown;
-  data?: unknown;
-  timestamp?: unknown;
-}
+const ANSWERS = {
+  stored: 'Event stored',
+  ignored: 'Event ignored',
+  'set-aside': 'Event set aside',
+} as const;
 
 /**
- * Crisp Plugin Hooks, the second door: signed events go down the same line as RTM's, so an event
- * arriving by both is stored once. The answer comes after the commit: a failure makes Crisp retry.
+ * Crisp Plugin Hooks, the second door: this controller only authenticates (the signature) and
+ * answers; WebhookIntakeService takes the hook down the same line as RTM's. Anything stored or set
+ * aside is answered 200, since Crisp retries other answers and may suspend the endpoint.
  */
 @ApiTags('Real time')
 @Public()
@@ -38,15 +36,14 @@ interface HookBody {
 export class WebhooksController {
   constructor(
     private readonly config: AppConfig,
-    private readonly ingest: CrispEventIngestService,
+    private readonly intake: WebhookIntakeService,
   ) {}
-
   @Post()
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'Receive a Crisp Plugin Hook',
     description:
-      "Crisp Plugin Hooks (Web Hooks) of the plugin, verified with `X-Crisp-Signature` (HMAC-SHA256 over `[timestamp;body]`, the raw body as sent, with `CRISP_WEBHOOK_SECRET`) and `X-Crisp-Request-Timestamp` (at most `CRISP_WEBHOOK_MAX_AGE_MS` old). Stored events go down the same line as RTM's, so an event arriving by both is stored once; the answer comes after the commit. Events that change no mirrored data are acknowledged and ignored.",
+      "Crisp Plugin Hooks (Web Hooks) of the plugin, verified with `X-Crisp-Signature` (HMAC-SHA256 over `[timestamp;body]`, the raw body as sent, with `CRISP_WEBHOOK_SECRET`) and `X-Crisp-Request-Timestamp` (at most `CRISP_WEBHOOK_MAX_AGE_MS` old). Stored events go down the same line as RTM's, so an event arriving by both is stored once; the answer comes after the commit. Events that change no mirrored data are acknowledged and ignored; a body of any other shape, an unknown event or data PostgreSQL refuses is kept whole in `set_aside_events` and acknowledged.",
   })
   @ApiHeader({
     name: 'X-Crisp-Signature',
@@ -60,12 +57,15 @@ export class WebhooksController {
     description: 'When Crisp signed the request, epoch milliseconds (seconds accepted)',
   })
   @ApiBody({ type: WebhookEventDto })
-  @ApiOkResponse({ type: WebhookAckDto, description: 'Stored (committed), or ignored' })
+  @ApiOkResponse({
+    type: WebhookAckDto,
+    description: 'Stored (committed), ignored, or set aside (kept whole in `set_aside_events`)',
+  })
   @ApiErrors({
-    400: 'A body that is not JSON, or not `{website_id, event, data, timestamp}` with `data` naming `session_id` and `website_id`',
+    400: 'A body that is not JSON',
     401: 'A missing or wrong signature, a missing or stale timestamp, or no `CRISP_WEBHOOK_SECRET` configured',
     413: 'A body above 1 MB',
-    503: 'The event could not be stored yet (database unreachable); Crisp retries',
+    503: 'The event could be neither stored nor set aside yet (buffer full, database unreachable, shutting down); Crisp retries',
   })
   async receive(
     @Req() request: RawBodyRequest<Request>,
@@ -83,39 +83,11 @@ export class WebhooksController {
       maxAgeMs: webhookMaxAgeMs,
     });
     if (verdict !== 'valid') throw new UnauthorizedException(`Web Hook signature ${verdict}`);
-    const event = toEvent(request.body as HookBody);
-    if (!event) return { code: HttpStatus.OK, message: 'Event ignored', data: null };
     try {
-      await this.ingest.ingest(event);
+      const outcome = await this.intake.receive(request.rawBody ?? Buffer.alloc(0), request.body);
+      return { code: HttpStatus.OK, message: ANSWERS[outcome], data: null };
     } catch {
       throw new ServiceUnavailableException('Event not stored yet; retry later');
     }
-    return { code: HttpStatus.OK, message: 'Event stored', data: null };
   }
-}
-
-function toEvent(body: HookBody | undefined): CrispEvent | null {
-  if (
-    !body ||
-    typeof body.event !== 'string' ||
-    typeof body.data !== 'object' ||
-    body.data === null
-  ) {
-    throw new BadRequestException('Web Hook body must be {website_id, event, data, timestamp}');
-  }
-  if (!isHandledEvent(body.event)) return null;
-  const data = body.data as { website_id?: unknown; session_id?: unknown };
-  if (
-    typeof data.session_id !== 'string' ||
-    typeof (data.website_id ?? body.website_id) !== 'string'
-  ) {
-    throw new BadRequestException('Web Hook data must name website_id and session_id');
-  }
-  const sent = typeof body.timestamp === 'number' ? body.timestamp : Date.now();
-  return {
-    name: body.event,
-    payload: { ...data, website_id: data.website_id ?? body.website_id },
-    at: new Date(sent < 1e12 ? sent * 1000 : sent),
-    door: 'webhook',
-  } as CrispEvent;
 }
