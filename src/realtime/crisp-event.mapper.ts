@@ -17,6 +17,7 @@ import {
   type EventMapping,
 } from './mirror-change';
 import {
+  holdsNul,
   idOf,
   INVALID,
   isRecord,
@@ -210,5 +211,9 @@ export function mapCrispEvent(event: CrispEvent): EventMapping {
     observed_at: event.at.toISOString(),
     at: event.at,
   };
-  return MAPPERS[event.name](event.payload, context);
+  const mapping = MAPPERS[event.name](event.payload, context);
+  // Known in advance to be refused by PostgreSQL: set aside here rather than found by the writer.
+  return mapping.outcome === 'changes' && holdsNul(mapping.changes)
+    ? setAside('nul_byte')
+    : mapping;
 }

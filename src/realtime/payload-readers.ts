@@ -54,3 +54,14 @@ export function fingerprintsOf(value: unknown): number[] | typeof INVALID {
 export function idOf(value: unknown): string | undefined {
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
+
+/**
+ * Whether a NUL character is anywhere in `value` (strings and keys, at any depth). PostgreSQL
+ * refuses it in text and jsonb alike, so a change holding one can never be stored.
+ */
+export function holdsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) return value.some(holdsNul);
+  return Object.entries(value).some(([key, inner]) => key.includes('\u0000') || holdsNul(inner));
+}

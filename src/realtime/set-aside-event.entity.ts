@@ -30,7 +30,7 @@ export class SetAsideEvent {
   @Column({
     type: 'text',
     comment:
-      'Why: unknown_event, missing_ids, missing:<field>, invalid:<field>, malformed_hook, database_refused',
+      'Why: unknown_event, missing_ids, missing:<field>, invalid:<field>, nul_byte, malformed_hook, database_refused',
   })
   reason: string;
 

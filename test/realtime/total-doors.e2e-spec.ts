@@ -12,7 +12,15 @@ import { DataSource } from 'typeorm';
 import { toPgClientConfig } from '../../src/database/database-connection';
 import { MetricsService } from '../../src/metrics/metrics.service';
 import { CrispEventIngestService } from '../../src/realtime/crisp-event-ingest.service';
-import { CrispSimulator, GroundTruth, type SimEvent } from '../../tools/crisp-simulator';
+import { mapCrispEvent, type MirrorChange } from '../../src/realtime/crisp-event.mapper';
+import { MirrorWriterService } from '../../src/realtime/mirror-writer.service';
+import {
+  CrispSimulator,
+  GroundTruth,
+  signHook,
+  UNKNOWN_EVENT_NAME,
+  type WireEvent,
+} from '../../tools/crisp-simulator';
 import { createAppOnSimulator, eventually } from '../support/crisp-test-setup';
 import { createTestDatabase, type TestDatabase } from '../support/test-databases';
 import { startSimulatedWebsite } from '../support/simulated-website';
@@ -57,15 +65,13 @@ describe('total doors: Web Hooks and RTM events of any shape', () => {
   });
 
   const sessions = () => [...truth.getWebsite(websiteId)!.conversations.keys()];
-  // Shapes Crisp may send but the simulator's typed events do not describe: sent as they are.
-  const hook = (event: string, data: Record<string, unknown>): SimEvent =>
-    ({
-      event,
-      website_id: websiteId,
-      data: { website_id: websiteId, ...data },
-    }) as unknown as SimEvent;
-  const send = (event: SimEvent) => simulator.webhooks!.send(event);
-  const statusOf = async (event: SimEvent) => (await send(event)).attempts[0].status;
+  // Shapes Crisp may send that the simulator's typed events do not describe, sent as they are.
+  const hook = (event: string, data: Record<string, unknown>): WireEvent => ({
+    event,
+    data: { ...data, website_id: websiteId },
+  });
+  const send = (event: WireEvent) => simulator.webhooks!.send(event);
+  const statusOf = async (event: WireEvent) => (await send(event)).attempts[0].status;
   const setAside = (where: string, params: unknown[] = []) =>
     dataSource.query<{ door: string; event: string; reason: string; payload: string }[]>(
       `SELECT door, event, reason, payload FROM set_aside_events WHERE ${where} ORDER BY id`,
@@ -114,7 +120,7 @@ describe('total doors: Web Hooks and RTM events of any shape', () => {
       [session_id],
     );
     expect(Number(stored[0].n)).toBe(100);
-    const kept = await setAside(`reason = 'database_refused' AND payload LIKE '%before%'`);
+    const kept = await setAside(`reason = 'nul_byte' AND payload LIKE '%before%'`);
     expect(kept).toHaveLength(1);
     expect(kept[0]).toMatchObject({ door: 'webhook', event: 'message:send' });
     // Kept whole: the body as Crisp sent it, NUL escape included.
@@ -133,13 +139,72 @@ describe('total doors: Web Hooks and RTM events of any shape', () => {
     expect(subject).toEqual([{ meta_subject: 'after the poison' }]);
   });
 
+  it('splits a batch PostgreSQL refuses until the refused change is alone: it is set aside, the rest commit', async () => {
+    const writer = app.get(MirrorWriterService);
+    const session_id = sessions()[2];
+    const base = Date.now();
+    // Past the door's own NUL check, as a refusal the door cannot foresee would be.
+    const changes = Array.from({ length: 40 }, (_, i): MirrorChange => {
+      const mapping = mapCrispEvent({
+        name: 'message:received',
+        payload: {
+          website_id: websiteId,
+          session_id,
+          fingerprint: base + i,
+          content: `batch ${i}`,
+        },
+        at: new Date(),
+        door: 'rtm',
+      });
+      if (mapping.outcome !== 'changes') throw new Error('unexpected mapping');
+      const [change] = mapping.changes;
+      if (i === 17 && change.kind === 'message') change.record.raw = { note: 'refused \u0000' };
+      return change;
+    });
+    const results = await Promise.all(
+      changes.map((change, i) =>
+        writer.write([change], {
+          door: 'rtm',
+          event: 'message:received',
+          payload: () => JSON.stringify({ batch: i }),
+        }),
+      ),
+    );
+    expect(results.filter((result) => result === 'set-aside')).toHaveLength(1);
+    expect(results[17]).toBe('set-aside');
+    const stored: { n: string }[] = await dataSource.query(
+      `SELECT count(*) AS n FROM conversation_messages WHERE session_id = $1 AND content LIKE 'batch %'`,
+      [session_id],
+    );
+    expect(Number(stored[0].n)).toBe(39);
+    const kept = await dataSource.query<{ reason: string; detail: string; payload: string }[]>(
+      `SELECT reason, detail, payload FROM set_aside_events WHERE payload = '{"batch":17}'`,
+    );
+    expect(kept.map(({ reason, payload }) => ({ reason, payload }))).toEqual([
+      { reason: 'database_refused', payload: '{"batch":17}' },
+    ]);
+    expect(kept[0].detail).toMatch(/^22P05: /);
+  });
+
   it('sets aside unknown events, malformed bodies and fields of another type, answering 200', async () => {
     const session_id = sessions()[2];
     expect(await statusOf(hook('session:set_future_thing', { session_id, x: 1 }))).toBe(200);
     expect(await statusOf(hook('session:set_block', { session_id, is_blocked: 'yes' }))).toBe(200);
     expect(await statusOf(hook('session:set_state', { state: 'resolved' }))).toBe(200);
+    const body = JSON.stringify({ website_id: websiteId, event: 'session:set_state' });
+    const now = String(Date.now());
+    const malformed = await request(app.getHttpServer() as App)
+      .post('/crisp/webhooks')
+      .set('Content-Type', 'application/json')
+      .set('X-Crisp-Request-Timestamp', now)
+      .set('X-Crisp-Signature', signHook(SECRET, now, body))
+      .send(body);
+    expect(malformed.status).toBe(200);
+    expect(await setAside(`reason = 'malformed_hook'`)).toEqual([
+      { door: 'webhook', event: 'session:set_state', reason: 'malformed_hook', payload: body },
+    ]);
     const kept = await setAside(
-      `event IN ('session:set_future_thing', 'session:set_block', 'session:set_state')`,
+      `event IN ('session:set_future_thing', 'session:set_block', 'session:set_state') AND reason <> 'malformed_hook'`,
     );
     expect(kept.map((row) => [row.event, row.reason])).toEqual([
       ['session:set_future_thing', 'unknown_event'],
@@ -205,6 +270,50 @@ describe('total doors: Web Hooks and RTM events of any shape', () => {
       [session_id, other.message.fingerprint],
     );
     expect(unedited).toEqual({ edited: false });
+  });
+
+  it('stores what the simulator sends with its payload quirks on, answering every hook 200', async () => {
+    const session_id = sessions()[1];
+    Object.assign(simulator.quirks, {
+      omitOptionalKeys: true,
+      receiptsWithoutFingerprints: true,
+      emptyInboxIds: true,
+      unknownEvents: true,
+    });
+    try {
+      const before = simulator.webhooks!.deliveries.length;
+      const { message } = simulator.mutate((t) =>
+        t.addMessage(websiteId, session_id, { from: 'user', content: 'quirky' }),
+      );
+      simulator.mutate((t) => t.ackRead(websiteId, session_id, { reader: 'operator' }));
+      simulator.mutate((t) => t.setInbox(websiteId, session_id, 'inbox-support'));
+      simulator.mutate((t) => t.setBlock(websiteId, session_id, false));
+      await simulator.webhooks!.idle();
+      const deliveries = simulator.webhooks!.deliveries.slice(before);
+      expect(deliveries.length).toBeGreaterThanOrEqual(8);
+      expect(deliveries.map((d) => d.attempts[0].status).filter((s) => s !== 200)).toEqual([]);
+      const [row]: Record<string, unknown>[] = await dataSource.query(
+        `SELECT m.content, m.edited, m.translated, c.inbox_id, c.is_blocked
+         FROM conversation_messages m JOIN conversations c USING (session_id)
+         WHERE m.session_id = $1 AND m.fingerprint = $2`,
+        [session_id, message.fingerprint],
+      );
+      expect(row).toEqual({
+        content: 'quirky',
+        edited: false,
+        translated: false,
+        inbox_id: null,
+        is_blocked: false,
+      });
+      const unknown = await setAside(`event = $1 AND payload LIKE $2`, [
+        UNKNOWN_EVENT_NAME,
+        `%${session_id}%`,
+      ]);
+      expect(unknown.length).toBeGreaterThanOrEqual(4);
+      expect(new Set(unknown.map((r) => r.reason))).toEqual(new Set(['unknown_event']));
+    } finally {
+      for (const key of Object.keys(simulator.quirks)) delete simulator.quirks[key as 'nulBytes'];
+    }
   });
 
   it('reports the writer not ready while changes wait without a commit, and ready after', async () => {

@@ -62,7 +62,7 @@ export class SetAsideEventsAndMessageFlags1795616000000 implements MigrationInte
       ],
       [
         'COLUMN "set_aside_events"."reason"',
-        'Why: unknown_event, missing_ids, missing:<field>, invalid:<field>, malformed_hook, database_refused',
+        'Why: unknown_event, missing_ids, missing:<field>, invalid:<field>, nul_byte, malformed_hook, database_refused',
       ],
       [
         'COLUMN "set_aside_events"."detail"',
