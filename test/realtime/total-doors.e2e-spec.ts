@@ -125,8 +125,19 @@ describe('total doors: Web Hooks and RTM events of any shape', () => {
     expect(kept[0]).toMatchObject({ door: 'webhook', event: 'message:send' });
     // Kept whole: the body as Crisp sent it, NUL escape included.
     expect(JSON.parse(kept[0].payload)).toMatchObject({ data: { content: 'before\u0000after' } });
-    // And the RTM door is not wedged either.
-    await app.get(CrispEventIngestService).ingest({
+    // The RTM door sets aside the same way, and is not wedged either.
+    const ingest = app.get(CrispEventIngestService);
+    const viaRtm = await ingest.ingest({
+      name: 'session:set_nickname',
+      payload: { website_id: websiteId, session_id, nickname: 'Zo\u0000é' },
+      at: new Date(),
+      door: 'rtm',
+    });
+    expect(viaRtm).toBe('set-aside');
+    expect(await setAside(`door = 'rtm' AND event = 'session:set_nickname'`)).toEqual([
+      expect.objectContaining({ reason: 'nul_byte' }),
+    ]);
+    await ingest.ingest({
       name: 'session:set_subject',
       payload: { website_id: websiteId, session_id, subject: 'after the poison' },
       at: new Date(),
