@@ -33,6 +33,7 @@ const CONVERSATIONS = 200;
 const WEBSITE_ID = '5a2f0f9e-0000-4000-8000-00000000be0c';
 const SECRET = 'bench-webhook-secret';
 const BAR_P99_MS = 100;
+const ANSWER_TIMEOUT_MS = 10_000;
 
 const PRODUCTION = {
   NODE_ENV: 'production',
@@ -111,6 +112,8 @@ function post(port: number, path: string, body: string, timestamp: string): Prom
         response.on('end', () => done(response.statusCode ?? 0));
       },
     );
+    // Crisp gives up on a hook at some point too; an answer that never comes counts as status 0.
+    req.setTimeout(ANSWER_TIMEOUT_MS, () => req.destroy());
     req.on('error', () => done(0));
     req.end(body);
   });
