@@ -116,15 +116,16 @@ function recordCommits(app: INestApplicationContext) {
   const committedAt = new Map<string, number>();
   const committedByTag = new Map<string, number>();
   const original = ingest.ingest.bind(ingest);
-  ingest.ingest = async (event: CrispEvent) => {
-    await original(event);
-    if (event.name !== 'message:send' && event.name !== 'message:received') return;
-    const content = event.payload.content;
-    if (typeof content !== 'string') return;
+  ingest.ingest = async (event: CrispEvent, rawPayload?: string) => {
+    const outcome = await original(event, rawPayload);
+    if (event.name !== 'message:send' && event.name !== 'message:received') return outcome;
+    const content = (event.payload as { content?: unknown }).content;
+    if (typeof content !== 'string') return outcome;
     const parsed = parseBenchContent(content);
-    if (!parsed) return;
+    if (!parsed) return outcome;
     committedAt.set(content, Date.now());
     committedByTag.set(parsed.tag, (committedByTag.get(parsed.tag) ?? 0) + 1);
+    return outcome;
   };
   return { committedAt, committedByTag };
 }

@@ -1,5 +1,5 @@
 import { escapeIdentifier, escapeLiteral } from 'pg';
-import { scramVerifier } from './scram-verifier';
+import { scramVerifier } from '../database/scram-verifier';
 
 /** What one BI role may hold of the server: a few dashboards' connections, short queries. */
 export const BI_ROLE_LIMITS = {

@@ -53,6 +53,7 @@ export interface RealtimeSettings {
   bufferLimit: number;
   batchSize: number;
   flushMs: number;
+  stallMs: number;
   leaderCheckMs: number;
 }
 
@@ -129,6 +130,7 @@ export class AppConfig {
         bufferLimit: variables.MIRROR_BUFFER_LIMIT,
         batchSize: variables.MIRROR_BATCH_SIZE,
         flushMs: variables.MIRROR_FLUSH_MS,
+        stallMs: variables.MIRROR_STALL_MS,
         leaderCheckMs: variables.RTM_LEADER_CHECK_MS,
       },
       {

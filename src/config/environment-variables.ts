@@ -291,6 +291,12 @@ export class EnvironmentVariables {
   @Min(0)
   MIRROR_FLUSH_MS = 5;
 
+  /** `/health/ready` reports the writer down once changes have waited this long with no commit. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  MIRROR_STALL_MS = 60_000;
+
   /** The admin API token (`Authorization: Bearer …`); required when NODE_ENV=production. */
   @Transform(emptyToUndefined)
   @IsOptional()

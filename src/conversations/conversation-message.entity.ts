@@ -72,8 +72,20 @@ export class ConversationMessage {
   @Column({ type: 'boolean', nullable: true })
   stamped: boolean | null;
 
-  @Column({ type: 'boolean', nullable: true })
-  edited: boolean | null;
+  /** False when Crisp left it out (it sends the key only when true). */
+  @Column({
+    type: 'boolean',
+    default: false,
+    comment: 'True once the message was edited; false when Crisp left the flag out',
+  })
+  edited: boolean;
+
+  @Column({
+    type: 'boolean',
+    default: false,
+    comment: 'True when Crisp translated the message; false when it left the flag out',
+  })
+  translated: boolean;
 
   @Column({ type: 'timestamptz' })
   timestamp: Date;

@@ -34,6 +34,7 @@ export const MESSAGE_COLUMNS: Record<keyof MessageRecord, string> = {
   delivered: 'text',
   stamped: 'boolean',
   edited: 'boolean',
+  translated: 'boolean',
   timestamp: 'timestamptz',
   raw: 'jsonb',
   observed_at: 'timestamptz',
@@ -90,7 +91,13 @@ export class ConversationMessagesRepository {
     records: MessageRecord[],
     conversationsEnsured = false,
   ): Promise<UpsertOutcome> {
-    const batch = newestPerKey(records, (record) => `${record.session_id}/${record.fingerprint}`);
+    // Flags Crisp left out are false (the columns are NOT NULL), whoever built the record.
+    const flagged = records.map((record) => ({
+      ...record,
+      edited: record.edited ?? false,
+      translated: record.translated ?? false,
+    }));
+    const batch = newestPerKey(flagged, (record) => `${record.session_id}/${record.fingerprint}`);
     if (conversationsEnsured) return this.runUpsert(manager, batch);
     const stubs = batch.map(({ session_id, website_id, sync_source }) => ({
       session_id,

@@ -10,6 +10,7 @@ export const CONVERSATION_EVENT_COLUMNS = [
   'verifications',
   'availability',
   'inbox_id',
+  'people_id',
   'assigned_user_id',
   'participants',
   'mentions',

@@ -63,6 +63,7 @@ export interface MessageRecord {
   delivered?: string | null;
   stamped?: boolean | null;
   edited?: boolean | null;
+  translated?: boolean | null;
   timestamp: string;
   raw?: unknown;
   observed_at: string;

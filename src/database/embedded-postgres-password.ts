@@ -1,4 +1,4 @@
-import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 
 /** The embedded server's superuser, the only role the service uses on it. */
@@ -34,18 +34,4 @@ export function generatePassword(file: string): string {
   writeFileSync(partial, HEADER + line, { mode: 0o600 });
   renameSync(partial, file);
   return password;
-}
-
-/**
- * What PostgreSQL stores for a SCRAM-SHA-256 password (RFC 7677, PostgreSQL's format), so
- * that the password itself never reaches the server, its logs or its catalog.
- */
-export function scramVerifier(password: string, iterations = 4096): string {
-  const salt = randomBytes(16);
-  const salted = pbkdf2Sync(password.normalize('NFKC'), salt, iterations, 32, 'sha256');
-  const clientKey = createHmac('sha256', salted).update('Client Key').digest();
-  const storedKey = createHash('sha256').update(clientKey).digest();
-  const serverKey = createHmac('sha256', salted).update('Server Key').digest();
-  const base64 = (bytes: Buffer) => bytes.toString('base64');
-  return `SCRAM-SHA-256$${iterations}:${base64(salt)}$${base64(storedKey)}:${base64(serverKey)}`;
 }

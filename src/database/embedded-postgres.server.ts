@@ -8,8 +8,8 @@ import {
   generatePassword,
   passwordFileOf,
   readPassword,
-  scramVerifier,
 } from './embedded-postgres-password';
+import { scramVerifier } from './scram-verifier';
 import { findPostmaster, isAlive, pidFromLockFile } from './postmaster-process.finder';
 import {
   initCluster,

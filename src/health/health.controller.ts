@@ -16,6 +16,7 @@ import { Public } from '../auth/access.decorator';
 import type { ApiResponse } from '../common/api-response';
 import { LivenessResponseDto, ReadinessResponseDto } from './dto/health-responses.dto';
 import { MigrationsHealthIndicator } from './migrations.health';
+import { MirrorWriterHealthIndicator } from './mirror-writer.health';
 import { RtmHealthIndicator } from './rtm.health';
 
 const DATABASE_TIMEOUT_MS = 2_000;
@@ -35,6 +36,7 @@ export class HealthController {
     private readonly database: TypeOrmHealthIndicator,
     private readonly migrations: MigrationsHealthIndicator,
     private readonly rtm: RtmHealthIndicator,
+    private readonly writer: MirrorWriterHealthIndicator,
   ) {}
 
   /** Liveness: answering at all is the proof. Nothing is checked, so a slow database never restarts the process. */
@@ -49,7 +51,7 @@ export class HealthController {
     return { code: 200, message: 'Alive', data: { status: 'ok' } };
   }
 
-  /** Readiness: 503 names every failing check (`database`, `migrations`, `rtm`) in `message`. */
+  /** Readiness: 503 names every failing check (`database`, `migrations`, `rtm`, `writer`) in `message`. */
   @Get('ready')
   @HealthCheck(PROBE)
   @ApiOperation({
@@ -88,6 +90,7 @@ export class HealthController {
         () => this.database.pingCheck('database').withTimeout(DATABASE_TIMEOUT_MS),
         () => this.migrations.check('migrations'),
         () => this.rtm.check('rtm'),
+        () => this.writer.check('writer'),
       ]);
     } catch (error) {
       if (error instanceof ServiceUnavailableException) {

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
-export type EventOutcome = 'stored' | 'failed' | 'ignored';
+export type EventOutcome = 'stored' | 'failed' | 'ignored' | 'set_aside';
 
 /** Nothing a scrape reads from the database may hold the scrape longer than this. */
 const COLLECT_TIMEOUT_MS = 2_000;
@@ -25,8 +25,15 @@ export class MetricsService implements OnApplicationShutdown {
 
   private readonly events = new Counter({
     name: 'crisp_events_total',
-    help: 'Crisp events received (RTM and Web Hooks), by type and outcome (stored, failed, ignored)',
+    help: 'Crisp events received (RTM and Web Hooks), by type and outcome (stored, failed, ignored, set_aside)',
     labelNames: ['type', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly setAside = new Counter({
+    name: 'crisp_events_set_aside_total',
+    help: 'Crisp events kept whole in set_aside_events instead of stored, by event and reason',
+    labelNames: ['event', 'reason'] as const,
     registers: [this.registry],
   });
 
@@ -76,6 +83,10 @@ export class MetricsService implements OnApplicationShutdown {
   eventIngested(type: string, outcome: EventOutcome, seconds?: number) {
     this.events.inc({ type, outcome });
     if (outcome === 'stored' && seconds !== undefined) this.eventToRow.observe(seconds);
+  }
+
+  eventSetAside(event: string, reason: string) {
+    this.setAside.inc({ event, reason });
   }
 
   batchWritten(size: number, seconds: number) {

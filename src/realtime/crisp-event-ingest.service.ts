@@ -1,12 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { MetricsService, secondsSince } from '../metrics/metrics.service';
 import { ConversationMetadataService } from './conversation-metadata.service';
-import { mirrorChangesOf } from './crisp-event.mapper';
+import { mapCrispEvent } from './crisp-event.mapper';
 import type { CrispEvent } from './crisp-events';
+import { eventLabel } from './crisp-known-events';
 import { EventRateCounter } from './event-rate-counter';
-import { MirrorWriterService } from './mirror-writer.service';
+import type { EventMapping } from './mirror-change';
+import { MirrorWriterService, type ChangeOrigin } from './mirror-writer.service';
+import { SetAsideService } from './set-aside.service';
 
-/** Where RTM and Web Hooks hand their events: map, write, then say what was synced. */
+/** What became of one event, once it is safe to acknowledge. */
+export type IngestOutcome = 'stored' | 'ignored' | 'set-aside';
+
+/** Where RTM and Web Hooks hand their events: map, write (or set aside), then say what was synced. */
 @Injectable()
 export class CrispEventIngestService {
   private readonly logger = new Logger('CrispRtmService');
@@ -18,6 +24,7 @@ export class CrispEventIngestService {
     private readonly writer: MirrorWriterService,
     metadata: ConversationMetadataService,
     private readonly metrics: MetricsService,
+    private readonly setAside: SetAsideService,
   ) {
     writer.onConversationsCreated((created) =>
       created.forEach(
@@ -26,32 +33,71 @@ export class CrispEventIngestService {
     );
   }
 
-  /** Resolves when the event's changes are committed; rejects if they could not be queued. */
-  async ingest(event: CrispEvent): Promise<void> {
+  /**
+   * Resolves once the event's changes are committed or the event is kept in set_aside_events;
+   * rejects only if neither could be done (buffer full, shutting down, database unreachable).
+   * `rawPayload`: the payload as it came (a Web Hook's body), kept if the event is set aside.
+   */
+  async ingest(event: CrispEvent, rawPayload?: string): Promise<IngestOutcome> {
     const receivedAt = performance.now();
+    const label = eventLabel(event.name);
     this.lastEventAt = new Date();
-    this.counts.set(event.name, (this.counts.get(event.name) ?? 0) + 1);
+    this.counts.set(label, (this.counts.get(label) ?? 0) + 1);
     this.rate.record();
-    const changes = mirrorChangesOf(event);
+    const origin: ChangeOrigin = {
+      door: event.door,
+      event: event.name,
+      payload: () => rawPayload ?? JSON.stringify(event.payload) ?? 'null',
+    };
     try {
-      await this.writer.write(changes);
+      const outcome = await this.apply(mapOrSetAside(event), origin);
+      this.metrics.eventIngested(
+        label,
+        outcome === 'set-aside' ? 'set_aside' : outcome,
+        secondsSince(receivedAt),
+      );
+      if (outcome === 'stored') this.logSynced(event);
+      return outcome;
     } catch (error) {
-      this.metrics.eventIngested(event.name, 'failed');
+      this.metrics.eventIngested(label, 'failed');
       throw error;
     }
-    const outcome = changes.length > 0 ? 'stored' : 'ignored';
-    this.metrics.eventIngested(event.name, outcome, secondsSince(receivedAt));
-    this.logSynced(event);
+  }
+
+  private async apply(mapping: EventMapping, origin: ChangeOrigin): Promise<IngestOutcome> {
+    if (mapping.outcome === 'ignored') return 'ignored';
+    if (mapping.outcome === 'set-aside') {
+      await this.setAside.record({
+        door: origin.door,
+        event: origin.event,
+        reason: mapping.reason,
+        detail: null,
+        payload: origin.payload(),
+      });
+      return 'set-aside';
+    }
+    const written = await this.writer.write(mapping.changes, origin);
+    return written === 'committed' ? 'stored' : 'set-aside';
   }
 
   /** The seed's log lines, which users already watch for. */
   private logSynced(event: CrispEvent) {
+    const payload = event.payload as { session_id?: unknown; fingerprint?: unknown };
     if (event.name === 'session:request:initiated') {
-      this.logger.log(`New conversation started: ${event.payload.session_id}`);
+      this.logger.log(`New conversation started: ${String(payload.session_id)}`);
     } else if (event.name === 'message:send') {
-      this.logger.log(`Synced visitor message: ${event.payload.fingerprint}`);
+      this.logger.log(`Synced visitor message: ${String(payload.fingerprint)}`);
     } else if (event.name === 'message:received') {
-      this.logger.log(`Synced operator message: ${event.payload.fingerprint}`);
+      this.logger.log(`Synced operator message: ${String(payload.fingerprint)}`);
     }
+  }
+}
+
+/** The mapper is total by construction and by test; should it ever throw, the event is kept. */
+function mapOrSetAside(event: CrispEvent): EventMapping {
+  try {
+    return mapCrispEvent(event);
+  } catch {
+    return { outcome: 'set-aside', reason: 'mapper_error' };
   }
 }

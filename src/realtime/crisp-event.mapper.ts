@@ -1,155 +1,219 @@
-import type {
-  ConversationPatch,
-  MessagePatch,
-  Removal,
-} from '../conversations/conversation-patches';
-import type { MessageRecord } from '../conversations/conversation-records';
-import type { ConversationStub } from '../conversations/conversations.repository';
-import { contentAsText, messageRecordFromCrisp } from '../conversations/crisp-record.mapper';
-import type { CrispEvent } from './crisp-events';
+import type { ConversationPatch } from '../conversations/conversation-patches';
+import { isKnownCrispEvent } from './crisp-known-events';
+import { isHandledEvent, type CrispEvent, type CrispEventName } from './crisp-events';
+import {
+  mapMessage,
+  mapMessageRemoved,
+  mapMessageUpdated,
+  mapReceipt,
+} from './message-event.mapper';
+import {
+  changes,
+  conversationStub,
+  IGNORED,
+  patchBase,
+  setAside,
+  type EventContext,
+  type EventMapping,
+} from './mirror-change';
+import {
+  holdsNul,
+  idOf,
+  INVALID,
+  isRecord,
+  member,
+  readBoolean,
+  readList,
+  readNumber,
+  readRecord,
+  readString,
+  readStringList,
+  type JsonRecord,
+  type Read,
+} from './payload-readers';
 
-/** What one event changes in the mirror; the writer applies a batch of these in one transaction. */
-export type MirrorChange =
-  | { kind: 'conversation'; stub: ConversationStub; initiated: boolean }
-  | { kind: 'message'; record: MessageRecord }
-  | { kind: 'conversation-patch'; patch: ConversationPatch }
-  | { kind: 'message-patch'; patch: MessagePatch }
-  | { kind: 'conversation-removed'; removal: Removal }
-  | { kind: 'message-removed'; removal: Removal };
+export type { EventMapping, MirrorChange } from './mirror-change';
+
+type Columns = ConversationPatch['columns'];
+type Mapper = (payload: JsonRecord, context: EventContext) => EventMapping;
 
 /** Crisp's numeric status for each state (1 = unresolved is documented; the others inferred). */
-const STATUS_OF_STATE: Record<string, number> = { pending: 0, unresolved: 1, resolved: 2 };
+const STATUS_OF_STATE: ReadonlyMap<string, number> = new Map([
+  ['pending', 0],
+  ['unresolved', 1],
+  ['resolved', 2],
+]);
 
-/** Pure: the mirror changes an event carries. Events this service does not mirror map to none. */
-export function mirrorChangesOf(event: CrispEvent): MirrorChange[] {
-  const { website_id, session_id } = event.payload;
-  const sync_source = event.door;
-  const observed_at = event.at.toISOString();
-  const base = { website_id, session_id, sync_source, observed_at };
-  const conversation = (initiated = false): MirrorChange => ({
-    kind: 'conversation',
-    stub: { website_id, session_id, sync_source },
-    initiated,
-  });
-  const patch = (columns: ConversationPatch['columns']): MirrorChange[] => [
-    conversation(),
-    { kind: 'conversation-patch', patch: { ...base, columns } },
-  ];
-  const receipts = (fingerprints: number[], columns: MessagePatch['columns']): MirrorChange[] =>
-    fingerprints.map((fingerprint) => ({
-      kind: 'message-patch',
-      patch: { ...base, fingerprint, columns },
-    }));
+function patch(context: EventContext, columns: Columns): EventMapping {
+  return changes([
+    conversationStub(context),
+    { kind: 'conversation-patch', patch: { ...patchBase(context), columns } },
+  ]);
+}
 
-  switch (event.name) {
-    case 'session:request:initiated':
-      return [conversation(true)];
-    case 'message:send':
-    case 'message:received': {
-      const message = event.payload;
-      // A message is a snapshot of itself as sent: its own time orders it against later edits.
-      const record = messageRecordFromCrisp(
-        { ...message, fingerprint: message.fingerprint, timestamp: message.timestamp },
-        new Date(message.timestamp),
-        sync_source,
-      );
-      // The writer derives the conversation placeholder from the record: one queued change per event.
-      return [{ kind: 'message', record }];
-    }
-    case 'message:updated':
-      return [
-        conversation(),
-        {
-          kind: 'message-patch',
-          patch: {
-            ...base,
-            fingerprint: event.payload.fingerprint,
-            columns: { content: contentAsText(event.payload.content), edited: true },
-          },
-        },
-      ];
-    case 'message:removed':
-      return [
-        conversation(),
-        { kind: 'message-removed', removal: { ...base, fingerprint: event.payload.fingerprint } },
-      ];
-    case 'message:acknowledge:read:send':
-    case 'message:acknowledge:read:received':
-      return [
-        conversation(),
-        ...receipts(event.payload.fingerprints, { read: event.payload.origin }),
-      ];
-    case 'message:acknowledge:unread:send':
-      return [conversation(), ...receipts(event.payload.fingerprints, { read: '' })];
-    case 'message:acknowledge:delivered':
-      return [
-        conversation(),
-        ...receipts(event.payload.fingerprints, { delivered: event.payload.origin }),
-      ];
-    case 'session:set_state':
-      return patch({
-        state: event.payload.state,
-        status: STATUS_OF_STATE[event.payload.state] ?? null,
-      });
-    case 'session:set_block':
-      return patch({ is_blocked: event.payload.is_blocked });
-    case 'session:set_email':
-      return patch({ meta_email: event.payload.email });
-    case 'session:set_phone':
-      return patch({ meta_phone: event.payload.phone });
-    case 'session:set_nickname':
-      return patch({ meta_nickname: event.payload.nickname });
-    case 'session:set_avatar':
-      return patch({ meta_avatar: event.payload.avatar });
-    case 'session:set_subject':
-      return patch({ meta_subject: event.payload.subject });
-    case 'session:set_origin':
-      return patch({ meta_origin: event.payload.origin });
-    case 'session:set_address':
-      return patch({ meta_address: event.payload.address });
-    case 'session:set_data':
-      return patch({ meta_data: event.payload.data });
-    case 'session:set_segments':
-      return patch({ meta_segments: event.payload.segments });
-    case 'session:set_participants':
-      return patch({ participants: event.payload.participants });
-    case 'session:set_mentions':
-      return patch({ mentions: event.payload.mentions });
-    case 'session:set_routing':
-      return patch({ assigned_user_id: event.payload.routing_id ?? null });
-    case 'session:set_inbox':
-      return patch({ inbox_id: event.payload.inbox_id ?? null });
-    case 'session:update_availability':
-      return patch({ availability: event.payload.availability });
-    case 'session:update_verify':
-      return patch({
-        is_verified: event.payload.is_verified,
-        verifications: event.payload.verifications ?? null,
-      });
-    case 'session:sync:geolocation':
-      return patch({ 'meta_device.geolocation': event.payload.geolocation });
-    case 'session:sync:system':
-      return patch({ 'meta_device.system': event.payload.system });
-    case 'session:sync:timezone':
-      return patch({ 'meta_device.timezone': event.payload.timezone.offset });
-    case 'session:sync:locales':
-      return patch({ 'meta_device.locales': event.payload.locales.locales });
-    case 'session:sync:capabilities': {
-      const { capabilities } = event.payload;
-      return patch({
-        'meta_device.capabilities': Array.isArray(capabilities)
-          ? capabilities
-          : capabilities.capabilities,
-      });
-    }
-    case 'session:sync:network':
-      return patch({
-        meta_ip: event.payload.network.ip,
-        ...(event.payload.network.connection && {
-          meta_connection: event.payload.network.connection,
-        }),
-      });
-    case 'session:removed':
-      return [conversation(), { kind: 'conversation-removed', removal: base }];
+/**
+ * One field of the payload into one column. `required`: the event means nothing without it
+ * (set aside when missing); otherwise a missing key reads as null, as Crisp's omitempty does.
+ */
+function field<T>(
+  key: string,
+  read: (value: unknown) => Read<T>,
+  toColumns: (value: T | null) => Columns,
+  required = true,
+): Mapper {
+  return (payload, context) => {
+    const value = read(member(payload, key));
+    if (value === INVALID) return setAside(`invalid:${key}`);
+    if (value === undefined && required) return setAside(`missing:${key}`);
+    return patch(context, toColumns(value ?? null));
+  };
+}
+
+/**
+ * A `session:sync:*` member. Crisp's Go client marks the inner objects omitempty: an event
+ * without one changes nothing but still tells the conversation exists.
+ */
+function device(key: string, pick: (inner: JsonRecord) => Read<unknown>, column: string): Mapper {
+  return (payload, context) => {
+    const inner = member(payload, key);
+    if (inner === undefined || inner === null) return changes([conversationStub(context)]);
+    if (!isRecord(inner)) return setAside(`invalid:${key}`);
+    const value = pick(inner);
+    if (value === INVALID) return setAside(`invalid:${key}`);
+    if (value === undefined || value === null) return changes([conversationStub(context)]);
+    return patch(context, { [column]: value });
+  };
+}
+
+const text = (column: keyof Columns, key: string) =>
+  field(key, readString, (value) => ({ [column]: value }));
+
+const MAPPERS: Record<CrispEventName, Mapper> = {
+  'session:request:initiated': (_payload, context) => changes([conversationStub(context, true)]),
+  'message:send': mapMessage,
+  'message:received': mapMessage,
+  'message:updated': mapMessageUpdated,
+  'message:removed': mapMessageRemoved,
+  'message:acknowledge:read:send': (payload, context) => mapReceipt('read', payload, context),
+  'message:acknowledge:read:received': (payload, context) => mapReceipt('read', payload, context),
+  'message:acknowledge:unread:send': (payload, context) => mapReceipt('unread', payload, context),
+  'message:acknowledge:delivered': (payload, context) => mapReceipt('delivered', payload, context),
+  'session:set_state': field('state', readString, (state) => ({
+    state,
+    status: state === null ? null : (STATUS_OF_STATE.get(state) ?? null),
+  })),
+  'session:set_block': field('is_blocked', readBoolean, (is_blocked) => ({ is_blocked })),
+  'session:set_email': text('meta_email', 'email'),
+  'session:set_phone': text('meta_phone', 'phone'),
+  'session:set_nickname': text('meta_nickname', 'nickname'),
+  'session:set_avatar': text('meta_avatar', 'avatar'),
+  'session:set_subject': text('meta_subject', 'subject'),
+  'session:set_origin': text('meta_origin', 'origin'),
+  'session:set_address': text('meta_address', 'address'),
+  'session:set_data': field('data', readRecord, (meta_data) => ({ meta_data })),
+  'session:set_segments': field('segments', readStringList, (meta_segments) => ({ meta_segments })),
+  'session:set_participants': field('participants', readList, (participants) => ({ participants })),
+  'session:set_mentions': field('mentions', readStringList, (mentions) => ({ mentions })),
+  // Leaving routing_id out is how Crisp's omitempty would say "unassigned".
+  'session:set_routing': field(
+    'routing_id',
+    readString,
+    (routing) => ({ assigned_user_id: routing || null }),
+    false,
+  ),
+  // Crisp has sent an empty inbox_id since 2025 (crisp-protocol.md §9): no inbox, not ''.
+  'session:set_inbox': field(
+    'inbox_id',
+    readString,
+    (inbox) => ({ inbox_id: inbox || null }),
+    false,
+  ),
+  'session:update_availability': field('availability', readString, (availability) => ({
+    availability,
+  })),
+  'session:update_verify': (payload, context) => {
+    const verified = readBoolean(member(payload, 'is_verified'));
+    const verifications = readList(member(payload, 'verifications'));
+    if (verified === INVALID) return setAside('invalid:is_verified');
+    if (verified === undefined) return setAside('missing:is_verified');
+    if (verifications === INVALID) return setAside('invalid:verifications');
+    return patch(context, { is_verified: verified, verifications: verifications ?? null });
+  },
+  'session:sync:geolocation': device('geolocation', (inner) => inner, 'meta_device.geolocation'),
+  'session:sync:system': device('system', (inner) => inner, 'meta_device.system'),
+  'session:sync:timezone': device(
+    'timezone',
+    (inner) => readNumber(member(inner, 'offset')),
+    'meta_device.timezone',
+  ),
+  'session:sync:locales': device(
+    'locales',
+    (inner) => readStringList(member(inner, 'locales')),
+    'meta_device.locales',
+  ),
+  // crisp-api types a list, Crisp's Go client {capabilities: [...]}: both are taken.
+  'session:sync:capabilities': (payload, context) => {
+    const outer = member(payload, 'capabilities');
+    const list = Array.isArray(outer)
+      ? outer
+      : isRecord(outer)
+        ? member(outer, 'capabilities')
+        : outer;
+    const capabilities = readStringList(list);
+    if (capabilities === INVALID) return setAside('invalid:capabilities');
+    if (capabilities === undefined || capabilities === null)
+      return changes([conversationStub(context)]);
+    return patch(context, { 'meta_device.capabilities': capabilities });
+  },
+  'session:sync:network': (payload, context) => {
+    const network = member(payload, 'network');
+    if (network === undefined || network === null) return changes([conversationStub(context)]);
+    if (!isRecord(network)) return setAside('invalid:network');
+    const ip = readString(member(network, 'ip'));
+    const connection = readRecord(member(network, 'connection'));
+    if (ip === INVALID) return setAside('invalid:network.ip');
+    if (connection === INVALID) return setAside('invalid:network.connection');
+    const columns: Columns = {
+      ...(ip !== undefined && { meta_ip: ip }),
+      ...(connection && { meta_connection: connection }),
+    };
+    return Object.keys(columns).length > 0
+      ? patch(context, columns)
+      : changes([conversationStub(context)]);
+  },
+  'session:removed': (_payload, context) =>
+    changes([
+      conversationStub(context),
+      { kind: 'conversation-removed', removal: patchBase(context) },
+    ]),
+  'people:bind:session': field('people_id', readString, (people) => ({
+    people_id: people || null,
+  })),
+};
+
+/**
+ * Pure and total: what an event changes in the mirror, for any JSON whatever. An event the
+ * service does not mirror is ignored; one whose name it does not know, or whose payload it cannot
+ * store without losing part of it, is set aside (kept whole by the caller), never thrown on.
+ */
+export function mapCrispEvent(event: CrispEvent): EventMapping {
+  if (!isHandledEvent(event.name)) {
+    return isKnownCrispEvent(event.name) ? IGNORED : setAside('unknown_event');
   }
+  if (!isRecord(event.payload)) return setAside('missing_ids');
+  const website_id = idOf(member(event.payload, 'website_id'));
+  const session_id = idOf(member(event.payload, 'session_id'));
+  if (!website_id || !session_id) return setAside('missing_ids');
+  const context: EventContext = {
+    website_id,
+    session_id,
+    sync_source: event.door,
+    observed_at: event.at.toISOString(),
+    at: event.at,
+  };
+  const mapping = MAPPERS[event.name](event.payload, context);
+  // Known in advance to be refused by PostgreSQL: set aside here rather than found by the writer.
+  return mapping.outcome === 'changes' && holdsNul(mapping.changes)
+    ? setAside('nul_byte')
+    : mapping;
 }

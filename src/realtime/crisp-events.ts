@@ -1,81 +1,4 @@
-import type {
-  EventsMessageAcknowledge,
-  EventsMessageReceived,
-  EventsMessageRemoved,
-  EventsMessageSend,
-  EventsMessageUpdated,
-  EventsSessionGeneric,
-  EventsSessionSetAddress,
-  EventsSessionSetAvatar,
-  EventsSessionSetBlock,
-  EventsSessionSetData,
-  EventsSessionSetEmail,
-  EventsSessionSetInbox,
-  EventsSessionSetMentions,
-  EventsSessionSetNickname,
-  EventsSessionSetOrigin,
-  EventsSessionSetParticipants,
-  EventsSessionSetPhone,
-  EventsSessionSetRouting,
-  EventsSessionSetSegments,
-  EventsSessionSetState,
-  EventsSessionSetSubject,
-  EventsSessionSyncGeolocation,
-  EventsSessionSyncLocales,
-  EventsSessionSyncNetwork,
-  EventsSessionSyncSystem,
-  EventsSessionSyncTimezone,
-  EventsSessionUpdateAvailability,
-  EventsSessionUpdateVerify,
-} from 'crisp-api';
-
-/**
- * crisp-api types `capabilities` as a list; Crisp's Go client as `{capabilities: [...]}`
- * (crisp-protocol.md §3, UNVERIFIED which is right): both are accepted.
- */
-export interface EventsSessionSyncCapabilitiesEitherShape extends EventsSessionGeneric {
-  capabilities: string[] | { capabilities: string[] };
-}
-
-/** Every Crisp event that changes mirrored data, with its payload (crisp-protocol.md §3). */
-export interface CrispEventPayloads {
-  'session:request:initiated': EventsSessionGeneric;
-  'message:send': EventsMessageSend;
-  'message:received': EventsMessageReceived;
-  'message:updated': EventsMessageUpdated;
-  'message:removed': EventsMessageRemoved;
-  'message:acknowledge:read:send': EventsMessageAcknowledge;
-  'message:acknowledge:read:received': EventsMessageAcknowledge;
-  'message:acknowledge:unread:send': EventsMessageAcknowledge;
-  'message:acknowledge:delivered': EventsMessageAcknowledge;
-  'session:set_state': EventsSessionSetState;
-  'session:set_block': EventsSessionSetBlock;
-  'session:set_email': EventsSessionSetEmail;
-  'session:set_phone': EventsSessionSetPhone;
-  'session:set_nickname': EventsSessionSetNickname;
-  'session:set_avatar': EventsSessionSetAvatar;
-  'session:set_subject': EventsSessionSetSubject;
-  'session:set_origin': EventsSessionSetOrigin;
-  'session:set_address': EventsSessionSetAddress;
-  'session:set_data': EventsSessionSetData;
-  'session:set_segments': EventsSessionSetSegments;
-  'session:set_participants': EventsSessionSetParticipants;
-  'session:set_mentions': EventsSessionSetMentions;
-  'session:set_routing': EventsSessionSetRouting;
-  'session:set_inbox': EventsSessionSetInbox;
-  'session:update_availability': EventsSessionUpdateAvailability;
-  'session:update_verify': EventsSessionUpdateVerify;
-  'session:sync:geolocation': EventsSessionSyncGeolocation;
-  'session:sync:system': EventsSessionSyncSystem;
-  'session:sync:network': EventsSessionSyncNetwork;
-  'session:sync:timezone': EventsSessionSyncTimezone;
-  'session:sync:locales': EventsSessionSyncLocales;
-  'session:sync:capabilities': EventsSessionSyncCapabilitiesEitherShape;
-  'session:removed': EventsSessionGeneric;
-}
-
-export type CrispEventName = keyof CrispEventPayloads;
-
+/** Every Crisp event that changes mirrored data (crisp-protocol.md §3 and §9). */
 export const HANDLED_EVENTS = [
   'session:request:initiated',
   'message:send',
@@ -110,17 +33,21 @@ export const HANDLED_EVENTS = [
   'session:sync:locales',
   'session:sync:capabilities',
   'session:removed',
-] as const satisfies readonly CrispEventName[];
+  'people:bind:session',
+] as const;
 
-/** One event as either door delivers it; `at` is when it happened (or, failing that, arrived). */
-export type CrispEvent = {
-  [N in CrispEventName]: {
-    name: N;
-    payload: CrispEventPayloads[N];
-    at: Date;
-    door: 'rtm' | 'webhook';
-  };
-}[CrispEventName];
+export type CrispEventName = (typeof HANDLED_EVENTS)[number];
+
+/**
+ * One event as either door delivers it, not yet checked: `payload` is whatever JSON Crisp sent
+ * (the mapper reads it field by field). `at` is when it happened (or, failing that, arrived).
+ */
+export interface CrispEvent {
+  name: string;
+  payload: unknown;
+  at: Date;
+  door: 'rtm' | 'webhook';
+}
 
 export function isHandledEvent(name: string): name is CrispEventName {
   return (HANDLED_EVENTS as readonly string[]).includes(name);

@@ -5,9 +5,29 @@ import { AppConfig } from '../config/app-config';
 import { ConversationMessagesRepository } from '../conversations/conversation-messages.repository';
 import { ConversationsRepository } from '../conversations/conversations.repository';
 import { MetricsService, secondsSince } from '../metrics/metrics.service';
-import type { MirrorChange } from './crisp-event.mapper';
+import { dataRefusalState } from '../database/database-refusal';
+import type { MirrorChange } from './mirror-change';
+import { SetAsideService } from './set-aside.service';
 
-type Pending = { change: MirrorChange; settle: (error?: Error) => void };
+/** Where a change came from: what is set aside if PostgreSQL refuses it is the whole event. */
+export interface ChangeOrigin {
+  door: 'rtm' | 'webhook';
+  event: string;
+  /** The event's payload as JSON text (the raw body, for a Web Hook). */
+  payload: () => string;
+  /** Set once one of its changes was set aside: the event is kept once, not once per change. */
+  setAside?: boolean;
+}
+
+/** What became of an event's changes: all committed, or one at least refused and set aside. */
+export type WriteResult = 'committed' | 'set-aside';
+
+type Pending = {
+  change: MirrorChange;
+  origin: ChangeOrigin;
+  queuedAt: number;
+  settle: (result: WriteResult | Error) => void;
+};
 
 /** Raised for events refused because the buffer is full: the reconciler fills the gap later. */
 export class MirrorBufferFullError extends Error {}
@@ -23,8 +43,11 @@ const SHUTDOWN_FLUSH_MS = 20_000;
 /**
  * The one line every event door ends in: changes are queued, flushed in micro-batches (at
  * `MIRROR_BATCH_SIZE` changes or after `MIRROR_FLUSH_MS`), and written in one transaction each.
- * A failed flush is retried with backoff, its changes kept at the head of the queue; nothing is
- * acknowledged before it is committed. A full buffer refuses new changes and records a gap.
+ * A flush that fails to reach the database is retried with backoff, its changes kept at the head
+ * of the queue; nothing is acknowledged before it is committed. A batch PostgreSQL refuses for its
+ * data is split in halves until the refused change is alone: that one is set aside with its event,
+ * the rest commit, so one bad payload never wedges the line. A full buffer refuses new changes and
+ * records a gap.
  */
 @Injectable()
 export class MirrorWriterService implements BeforeApplicationShutdown {
@@ -35,6 +58,7 @@ export class MirrorWriterService implements BeforeApplicationShutdown {
   private failures = 0;
   private retryIn = 0;
   private closing = false;
+  private lastCommitAt = Date.now();
   private createdListener: (created: { websiteId: string; sessionId: string }[]) => void = () =>
     undefined;
   /** Set when changes were refused; the reconciler reads and clears it. */
@@ -46,6 +70,7 @@ export class MirrorWriterService implements BeforeApplicationShutdown {
     private readonly conversations: ConversationsRepository,
     private readonly messages: ConversationMessagesRepository,
     private readonly metrics: MetricsService,
+    private readonly setAside: SetAsideService,
   ) {}
 
   /** Called after a commit with the conversations that commit created (to fetch their metadata). */
@@ -57,8 +82,17 @@ export class MirrorWriterService implements BeforeApplicationShutdown {
     return this.queue.length;
   }
 
-  /** Resolves once every change is committed. */
-  write(changes: MirrorChange[]): Promise<void> {
+  /**
+   * How long changes have waited without any commit (0 when none wait): the oldest one's wait,
+   * or the time since the last commit, whichever is shorter.
+   */
+  get stalledMs(): number {
+    if (this.queue.length === 0) return 0;
+    return Date.now() - Math.max(this.queue[0].queuedAt, this.lastCommitAt);
+  }
+
+  /** Resolves once every change is committed or set aside. */
+  write(changes: MirrorChange[], origin: ChangeOrigin): Promise<WriteResult> {
     if (this.closing) {
       return Promise.reject(new MirrorClosingError('shutting down; not stored'));
     }
@@ -68,14 +102,22 @@ export class MirrorWriterService implements BeforeApplicationShutdown {
         new MirrorBufferFullError('mirror buffer full; the reconciler will catch up'),
       );
     }
-    const committed = changes.map(
+    const queuedAt = Date.now();
+    const written = changes.map(
       (change) =>
-        new Promise<void>((resolve, reject) =>
-          this.queue.push({ change, settle: (error) => (error ? reject(error) : resolve()) }),
+        new Promise<WriteResult>((resolve, reject) =>
+          this.queue.push({
+            change,
+            origin,
+            queuedAt,
+            settle: (result) => (result instanceof Error ? reject(result) : resolve(result)),
+          }),
         ),
     );
     this.schedule();
-    return Promise.all(committed).then(() => undefined);
+    return Promise.all(written).then((results) =>
+      results.includes('set-aside') ? 'set-aside' : 'committed',
+    );
   }
 
   /** Refuses new changes, then writes every buffered one (retrying) before the database closes. */
@@ -123,23 +165,69 @@ export class MirrorWriterService implements BeforeApplicationShutdown {
 
   private async writeNextBatch() {
     const batch = this.queue.slice(0, this.config.realtime.batchSize);
-    const started = performance.now();
+    const done = new Set<Pending>();
     try {
-      const created = await this.dataSource.transaction((manager) => this.apply(manager, batch));
-      this.metrics.batchWritten(batch.length, secondsSince(started));
-      this.queue.splice(0, batch.length);
+      await this.commitOrSplit(batch, done);
       this.failures = 0;
       this.retryIn = 0;
-      batch.forEach((pending) => pending.settle());
-      if (created.length > 0) this.createdListener(created);
     } catch (error) {
       this.metrics.batchFailed();
       this.failures += 1;
       this.retryIn = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.min(this.failures, 10));
       this.logger.warn(
-        `Write of ${batch.length} changes failed (${String(error)}); retrying in ${this.retryIn} ms`,
+        `Write of ${batch.length - done.size} changes failed (${String(error)}); retrying in ${this.retryIn} ms`,
       );
+    } finally {
+      if (done.size > 0) this.queue = this.queue.filter((pending) => !done.has(pending));
     }
+  }
+
+  /**
+   * Commits `batch`, or, refused for its data, each half in turn (in order, so patches of one key
+   * keep their order). Rejects only for a failure a retry may cure; what committed before it is
+   * in `done`.
+   */
+  private async commitOrSplit(batch: Pending[], done: Set<Pending>): Promise<void> {
+    const started = performance.now();
+    let created: { websiteId: string; sessionId: string }[];
+    try {
+      created = await this.dataSource.transaction((manager) => this.apply(manager, batch));
+    } catch (error) {
+      const refusal = dataRefusalState(error);
+      if (refusal === null) throw error;
+      this.metrics.batchFailed();
+      if (batch.length > 1) {
+        const middle = Math.ceil(batch.length / 2);
+        await this.commitOrSplit(batch.slice(0, middle), done);
+        await this.commitOrSplit(batch.slice(middle), done);
+        return;
+      }
+      await this.setAsideRefused(batch[0], refusal, error);
+      done.add(batch[0]);
+      batch[0].settle('set-aside');
+      return;
+    }
+    this.metrics.batchWritten(batch.length, secondsSince(started));
+    this.lastCommitAt = Date.now();
+    for (const pending of batch) {
+      done.add(pending);
+      pending.settle('committed');
+    }
+    if (created.length > 0) this.createdListener(created);
+  }
+
+  private async setAsideRefused(pending: Pending, state: string, error: unknown) {
+    const { origin } = pending;
+    if (origin.setAside) return;
+    const message = error instanceof Error ? error.message : String(error);
+    await this.setAside.record({
+      door: origin.door,
+      event: origin.event,
+      reason: 'database_refused',
+      detail: `${state}: ${message}`.slice(0, 1000),
+      payload: origin.payload(),
+    });
+    origin.setAside = true;
   }
 
   private async apply(manager: EntityManager, batch: Pending[]) {

@@ -9,7 +9,10 @@ import { MirrorWriterService } from './mirror-writer.service';
 import { ReconcilerService } from './reconciler.service';
 import { RtmLeaderElectionService } from './rtm-leader-election.service';
 import { RtmListenerService } from './rtm-listener.service';
+import { SetAsideEventsRepository } from './set-aside-events.repository';
+import { SetAsideService } from './set-aside.service';
 import { SyncStateRepository } from './sync-state.repository';
+import { WebhookIntakeService } from './webhook-intake.service';
 import { WebhooksController } from './webhooks.controller';
 
 /** Keeps the mirror current: RTM events, signed Web Hooks, and the catch-up reconciler. */
@@ -25,7 +28,16 @@ import { WebhooksController } from './webhooks.controller';
     RtmLeaderElectionService,
     ReconcilerService,
     SyncStateRepository,
+    SetAsideEventsRepository,
+    SetAsideService,
+    WebhookIntakeService,
   ],
-  exports: [RtmListenerService, ReconcilerService, MirrorWriterService, CrispEventIngestService],
+  exports: [
+    RtmListenerService,
+    ReconcilerService,
+    MirrorWriterService,
+    CrispEventIngestService,
+    WebhookIntakeService,
+  ],
 })
 export class RealtimeModule {}

@@ -120,7 +120,7 @@ export class RtmListenerService implements OnApplicationBootstrap, BeforeApplica
   }
 
   private receive(name: CrispEventName, payload: unknown) {
-    const event = { name, payload, at: new Date(), door: 'rtm' } as CrispEvent;
+    const event: CrispEvent = { name, payload, at: new Date(), door: 'rtm' };
     this.ingest.ingest(event).catch((error: unknown) => {
       this.logger.warn(`Event ${name} not stored (${String(error)}); the reconciler will catch up`);
     });

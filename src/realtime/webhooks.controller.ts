@@ -1,5 +1,4 @@
 import {
-  BadRequestException,
   Controller,
   Headers,
   HttpCode,
@@ -23,24 +22,33 @@ import type { Request } from 'express';
 import { AppConfig } from '../config/app-config';
 import type { ApiResponse } from '../common/api-response';
 import { ApiErrors } from '../openapi/api-error-responses';
-import { CrispEventIngestService } from './crisp-event-ingest.service';
-import { isHandledEvent, type CrispEvent } from './crisp-events';
 import { WebhookAckDto, WebhookEventDto } from './dto/webhook-event.dto';
 import { verifyWebhookSignature } from './webhook-signature';
+import { WebhookIntakeService } from './webhook-intake.service';
 import { isWebsiteHookKey } from './website-hook-key';
 import { Public } from '../auth/access.decorator';
 
-interface HookBody {
-  website_id?: unknown;
-  event?: unknown;
-  data?: unknown;
-  timestamp?: unknown;
-}
+const ANSWERS = {
+  stored: 'Event stored',
+  ignored: 'Event ignored',
+  'set-aside': 'Event set aside',
+} as const;
+
+const ACKNOWLEDGED = {
+  type: WebhookAckDto,
+  description: 'Stored (committed), ignored, or set aside (kept whole in `set_aside_events`)',
+};
+const STORE_ERRORS = {
+  400: 'A body that is not JSON',
+  413: 'A body above 1 MB',
+  503: 'The event could be neither stored nor set aside yet (buffer full, database unreachable, shutting down); Crisp retries',
+};
 
 /**
- * Crisp Web Hooks, the second door: signed Plugin Hooks and keyed Website Hooks go down the same
- * line as RTM's, so an event arriving by two doors is stored once. The answer comes after the
- * commit: a failure makes Crisp retry.
+ * Crisp Web Hooks, the second door: signed Plugin Hooks and keyed Website Hooks. This controller
+ * only authenticates (the signature, the key) and answers; WebhookIntakeService takes the hook
+ * down the same line as RTM's. Anything stored or set aside is answered 200, since Crisp retries
+ * other answers and may suspend the endpoint.
  */
 @ApiTags('Real time')
 @Public()
@@ -48,7 +56,7 @@ interface HookBody {
 export class WebhooksController {
   constructor(
     private readonly config: AppConfig,
-    private readonly ingest: CrispEventIngestService,
+    private readonly intake: WebhookIntakeService,
   ) {}
 
   @Post()
@@ -56,7 +64,7 @@ export class WebhooksController {
   @ApiOperation({
     summary: 'Receive a Crisp Plugin Hook',
     description:
-      "Crisp Plugin Hooks (Web Hooks) of the plugin, verified with `X-Crisp-Signature` (HMAC-SHA256 over `[timestamp;body]`, the raw body as sent, with `CRISP_WEBHOOK_SECRET`) and `X-Crisp-Request-Timestamp` (at most `CRISP_WEBHOOK_MAX_AGE_MS` old). Stored events go down the same line as RTM's, so an event arriving by both is stored once; the answer comes after the commit. Events that change no mirrored data are acknowledged and ignored.",
+      "Crisp Plugin Hooks (Web Hooks) of the plugin, verified with `X-Crisp-Signature` (HMAC-SHA256 over `[timestamp;body]`, the raw body as sent, with `CRISP_WEBHOOK_SECRET`) and `X-Crisp-Request-Timestamp` (at most `CRISP_WEBHOOK_MAX_AGE_MS` old). Stored events go down the same line as RTM's, so an event arriving by both is stored once; the answer comes after the commit. Events that change no mirrored data are acknowledged and ignored; a body of any other shape, an unknown event or data PostgreSQL refuses is kept whole in `set_aside_events` and acknowledged.",
   })
   @ApiHeader({
     name: 'X-Crisp-Signature',
@@ -70,12 +78,10 @@ export class WebhooksController {
     description: 'When Crisp signed the request, epoch milliseconds (seconds accepted)',
   })
   @ApiBody({ type: WebhookEventDto })
-  @ApiOkResponse({ type: WebhookAckDto, description: 'Stored (committed), or ignored' })
+  @ApiOkResponse(ACKNOWLEDGED)
   @ApiErrors({
-    400: 'A body that is not JSON, or not `{website_id, event, data, timestamp}` with `data` naming `session_id` and `website_id`',
+    ...STORE_ERRORS,
     401: 'A missing or wrong signature, a missing or stale timestamp, or no `CRISP_WEBHOOK_SECRET` configured',
-    413: 'A body above 1 MB',
-    503: 'The event could not be stored yet (database unreachable); Crisp retries',
   })
   async receive(
     @Req() request: RawBodyRequest<Request>,
@@ -93,7 +99,7 @@ export class WebhooksController {
       maxAgeMs: webhookMaxAgeMs,
     });
     if (verdict !== 'valid') throw new UnauthorizedException(`Web Hook signature ${verdict}`);
-    return this.store(request.body as HookBody);
+    return this.store(request);
   }
 
   @Post('website')
@@ -101,7 +107,7 @@ export class WebhooksController {
   @ApiOperation({
     summary: 'Receive a Crisp Website Hook',
     description:
-      "Crisp Website Hooks of one website, which Crisp does not sign: configure the hook URL in Crisp as `…/crisp/webhooks/website?key=<CRISP_WEBSITE_HOOK_KEY>`, as Crisp's docs suggest. The key is compared in constant time and never logged (request logs show `key=[REDACTED]`). Same body and the same line as Plugin Hooks and RTM.",
+      "Crisp Website Hooks of one website, which Crisp does not sign: configure the hook URL in Crisp as `…/crisp/webhooks/website?key=<CRISP_WEBSITE_HOOK_KEY>`, as Crisp's docs suggest. The key is compared in constant time and never logged (request logs show `key=[REDACTED]`). Same body, answers and line as Plugin Hooks.",
   })
   @ApiQuery({
     name: 'key',
@@ -109,15 +115,13 @@ export class WebhooksController {
     description: 'The `CRISP_WEBSITE_HOOK_KEY` of this service',
   })
   @ApiBody({ type: WebhookEventDto })
-  @ApiOkResponse({ type: WebhookAckDto, description: 'Stored (committed), or ignored' })
+  @ApiOkResponse(ACKNOWLEDGED)
   @ApiErrors({
-    400: 'A body that is not JSON, or not `{website_id, event, data, timestamp}` with `data` naming `session_id` and `website_id`',
+    ...STORE_ERRORS,
     401: 'A missing or wrong `key`, or no `CRISP_WEBSITE_HOOK_KEY` configured',
-    413: 'A body above 1 MB',
-    503: 'The event could not be stored yet (database unreachable); Crisp retries',
   })
   async receiveWebsiteHook(
-    @Req() request: Request,
+    @Req() request: RawBodyRequest<Request>,
     @Query('key') key: unknown,
   ): Promise<ApiResponse<null>> {
     const { websiteHookKey } = this.config.realtime;
@@ -125,43 +129,15 @@ export class WebhooksController {
       throw new UnauthorizedException('Website Hooks are not configured (CRISP_WEBSITE_HOOK_KEY)');
     if (!isWebsiteHookKey(websiteHookKey, key))
       throw new UnauthorizedException('Website Hook key missing or wrong');
-    return this.store(request.body as HookBody);
+    return this.store(request);
   }
 
-  private async store(body: HookBody): Promise<ApiResponse<null>> {
-    const event = toEvent(body);
-    if (!event) return { code: HttpStatus.OK, message: 'Event ignored', data: null };
+  private async store(request: RawBodyRequest<Request>): Promise<ApiResponse<null>> {
     try {
-      await this.ingest.ingest(event);
+      const outcome = await this.intake.receive(request.rawBody ?? Buffer.alloc(0), request.body);
+      return { code: HttpStatus.OK, message: ANSWERS[outcome], data: null };
     } catch {
       throw new ServiceUnavailableException('Event not stored yet; retry later');
     }
-    return { code: HttpStatus.OK, message: 'Event stored', data: null };
   }
-}
-
-function toEvent(body: HookBody | undefined): CrispEvent | null {
-  if (
-    !body ||
-    typeof body.event !== 'string' ||
-    typeof body.data !== 'object' ||
-    body.data === null
-  ) {
-    throw new BadRequestException('Web Hook body must be {website_id, event, data, timestamp}');
-  }
-  if (!isHandledEvent(body.event)) return null;
-  const data = body.data as { website_id?: unknown; session_id?: unknown };
-  if (
-    typeof data.session_id !== 'string' ||
-    typeof (data.website_id ?? body.website_id) !== 'string'
-  ) {
-    throw new BadRequestException('Web Hook data must name website_id and session_id');
-  }
-  const sent = typeof body.timestamp === 'number' ? body.timestamp : Date.now();
-  return {
-    name: body.event,
-    payload: { ...data, website_id: data.website_id ?? body.website_id },
-    at: new Date(sent < 1e12 ? sent * 1000 : sent),
-    door: 'webhook',
-  } as CrispEvent;
 }

@@ -2,7 +2,7 @@ import { createHash, createHmac, pbkdf2Sync } from 'node:crypto';
 import { Client, DatabaseError } from 'pg';
 import { applyBiRole } from '../../src/bi/apply-bi-role';
 import { BI_ROLE_LIMITS } from '../../src/bi/bi-role';
-import { scramVerifier } from '../../src/bi/scram-verifier';
+import { scramVerifier } from '../../src/database/scram-verifier';
 import { createBiRoleCli, type CliIo } from '../../src/bi/create-bi-role-cli';
 import { toEnvironmentVariables, toPgClientConfig } from '../../src/database/database-connection';
 import { testConfig } from '../support/test-app';

@@ -99,7 +99,7 @@ describe('GET /metrics (Prometheus)', () => {
       payload: { website_id: liveWebsiteId, session_id: sessionId, ...payload },
       at: new Date(),
       door: 'webhook',
-    } as CrispEvent;
+    };
   }
 
   it('counts events by type and outcome, and times their batches', async () => {

@@ -14,6 +14,7 @@ import { CredentialStore, DEFAULT_CREDENTIAL } from './credential-store';
 import { FaultInjector } from './fault-injector';
 import { generateGroundTruth, type GenerateOptions, type GroundTruth } from './ground-truth';
 import { LiveTraffic, type LiveTrafficOptions } from './live-traffic';
+import { applyPayloadQuirks, type PayloadQuirks } from './payload-quirks';
 import { RestApi } from './rest-api';
 import { RestBehaviour, type RestBehaviourOptions } from './rest-behaviour';
 
@@ -37,6 +38,8 @@ export interface CrispSimulatorOptions {
   traffic?: Omit<LiveTrafficOptions, 'seed'>;
   /** REST behaviours a test can switch: message batch size, 206/200 status, GET cache. */
   rest?: RestBehaviourOptions;
+  /** Shapes real Crisp sends, switched on for the wire only (payload-quirks.ts); default none. */
+  quirks?: PayloadQuirks;
   /** Interface to listen on. Default 127.0.0.1. */
   host?: string;
   /**
@@ -70,6 +73,8 @@ export class CrispSimulator {
   readonly faults: FaultInjector;
   readonly rtm: RtmServer;
   readonly traffic: LiveTraffic;
+  /** The payload quirks in force; a test may switch one on or off at any time. */
+  readonly quirks: PayloadQuirks;
   /** Every event delivered through `emit`, in order (useful to replay or assert on). */
   readonly emitted: SimEvent[] = [];
   private webhookSender: WebhookSender | null;
@@ -83,6 +88,7 @@ export class CrispSimulator {
     this.seed = options.seed ?? 1;
     this.host = options.host ?? '127.0.0.1';
     this.keepAliveTimeoutMs = options.keepAliveTimeoutMs ?? 1000;
+    this.quirks = { ...options.quirks };
     this.truth =
       options.truth ??
       generateGroundTruth({
@@ -157,11 +163,12 @@ export class CrispSimulator {
         ? [...input.events]
         : [input];
     this.emitted.push(...events);
+    const wire = applyPayloadQuirks(events, this.quirks);
     if (options.rtm !== false) {
-      this.rtm.deliver(events);
+      this.rtm.deliver(wire);
     }
     if (options.webhooks !== false) {
-      this.webhookSender?.deliver(events);
+      this.webhookSender?.deliver(wire);
     }
     return events;
   }

@@ -5,6 +5,7 @@ export * from './edge-cases';
 export * from './fault-injector';
 export * from './ground-truth';
 export * from './live-traffic';
+export { UNKNOWN_EVENT_NAME, type PayloadQuirks } from './payload-quirks';
 export * from './rest-api';
 export * from './rtm-server';
 export * from './seeded-random';

@@ -12,7 +12,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import { isTier, type CredentialStore } from './credential-store';
-import type { SimCredential, SimEvent } from './simulator-types';
+import type { SimCredential, WireEvent } from './simulator-types';
 
 /** Reason sent with `unauthorized`; the Go client types it as `{message: string}` (value UNVERIFIED). */
 export const UNAUTHORIZED_MESSAGE = 'invalid_session';
@@ -89,7 +89,7 @@ export class RtmServer {
   // ── Delivery ─────────────────────────────────────────────────────────────
 
   /** Sends events to every authenticated client entitled to them; returns the number of emits. */
-  deliver(events: readonly SimEvent[]): number {
+  deliver(events: readonly WireEvent[]): number {
     let sent = 0;
     for (const event of events) {
       for (const client of this.clientsById.values()) {
@@ -287,7 +287,7 @@ export class RtmServer {
     }
   }
 
-  private wants(client: ClientState, event: SimEvent): boolean {
+  private wants(client: ClientState, event: WireEvent): boolean {
     const credential = client.credential;
     if (!credential || !client.events.has(event.event)) {
       return false;
@@ -301,7 +301,7 @@ export class RtmServer {
     }
     if (client.inboxes) {
       const inboxId = event.data.inbox_id;
-      return inboxId !== null && client.inboxes.has(inboxId);
+      return typeof inboxId === 'string' && client.inboxes.has(inboxId);
     }
     return true;
   }

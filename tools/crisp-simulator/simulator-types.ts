@@ -218,6 +218,22 @@ export interface SimEventOf<N extends SimEventName> {
 /** Discriminated union over `event`, so `if (e.event === 'message:send') e.data.content` type-checks. */
 export type SimEvent = { [N in SimEventName]: SimEventOf<N> }[SimEventName];
 
+/** The least every event on the wire carries: whom it is about (a room, maybe an inbox). */
+export interface WirePayload {
+  website_id: string;
+  session_id?: string;
+  inbox_id?: string | null;
+}
+
+/**
+ * An event as RTM and Plugin Hooks deliver it: a SimEvent, or one reshaped by the payload quirks
+ * (payload-quirks.ts), whose keys or name Crisp's types do not promise.
+ */
+export interface WireEvent {
+  event: string;
+  data: WirePayload;
+}
+
 /** What every ground-truth mutation returns: the events to deliver plus mutation-specific values. */
 export type Mutation<T extends object = object> = T & { events: SimEvent[] };
 

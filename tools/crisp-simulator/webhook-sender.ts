@@ -10,7 +10,7 @@
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
-import type { SimEvent } from './simulator-types';
+import type { WireEvent } from './simulator-types';
 
 export interface WebhookSenderOptions {
   /** Where hooks go; for Website Hooks, with the `?key=` the receiver configured. */
@@ -79,7 +79,7 @@ export class WebhookSender {
   }
 
   /** Fire-and-forget delivery of every hooked event (tracked; see `idle()`). */
-  deliver(events: readonly SimEvent[]): void {
+  deliver(events: readonly WireEvent[]): void {
     for (const event of events) {
       if (this.options.events && !this.options.events.includes(event.event)) {
         continue;
@@ -89,7 +89,7 @@ export class WebhookSender {
   }
 
   /** Sends one event, retrying on non-2xx / network errors; resolves with the delivery report. */
-  send(event: SimEvent, options: WebhookSendOptions = {}): Promise<WebhookDelivery> {
+  send(event: WireEvent, options: WebhookSendOptions = {}): Promise<WebhookDelivery> {
     const promise = this.run(event, options);
     this.inFlight.add(promise);
     void promise.finally(() => this.inFlight.delete(promise));
@@ -116,7 +116,7 @@ export class WebhookSender {
     this.requests.clear();
   }
 
-  private async run(event: SimEvent, options: WebhookSendOptions): Promise<WebhookDelivery> {
+  private async run(event: WireEvent, options: WebhookSendOptions): Promise<WebhookDelivery> {
     const timestamp = options.timestamp ?? (this.options.now ?? Date.now)();
     const websiteId = event.data.website_id;
     const body = JSON.stringify({

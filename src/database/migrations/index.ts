@@ -4,6 +4,7 @@ import { RealtimeFieldVersionsAndSyncState1795604776443 } from './1795604776443-
 import { BiViews1795609800000 } from './1795609800000-BiViews';
 import { MessagePayloadFunction1795612000000 } from './1795612000000-MessagePayloadFunction';
 import { BackfillJobErrorKind1795614000000 } from './1795614000000-BackfillJobErrorKind';
+import { SetAsideEventsAndMessageFlags1795616000000 } from './1795616000000-SetAsideEventsAndMessageFlags';
 
 /** Every migration, in order; `migration:generate` prints the line to add here. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   BiViews1795609800000,
   MessagePayloadFunction1795612000000,
   BackfillJobErrorKind1795614000000,
+  SetAsideEventsAndMessageFlags1795616000000,
 ];

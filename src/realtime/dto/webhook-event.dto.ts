@@ -42,9 +42,12 @@ export class WebhookEventDto {
   timestamp?: number;
 }
 
-/** What the Web Hook endpoint answers once the event is stored (or ignored). */
+/** What the Web Hook endpoint answers once the event is stored, ignored or set aside. */
 export class WebhookAckDto extends EnvelopeDto {
-  @ApiProperty({ description: '`Event stored` or `Event ignored`', example: 'Event stored' })
+  @ApiProperty({
+    description: '`Event stored`, `Event ignored` or `Event set aside`',
+    example: 'Event stored',
+  })
   message: string;
 
   @ApiProperty({ type: 'null', example: null })

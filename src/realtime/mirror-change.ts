@@ -1,0 +1,56 @@
+import type {
+  ConversationPatch,
+  MessagePatch,
+  Removal,
+} from '../conversations/conversation-patches';
+import type { MessageRecord } from '../conversations/conversation-records';
+import type { ConversationStub } from '../conversations/conversations.repository';
+
+/** What one event changes in the mirror; the writer applies a batch of these in one transaction. */
+export type MirrorChange =
+  | { kind: 'conversation'; stub: ConversationStub; initiated: boolean }
+  | { kind: 'message'; record: MessageRecord }
+  | { kind: 'conversation-patch'; patch: ConversationPatch }
+  | { kind: 'message-patch'; patch: MessagePatch }
+  | { kind: 'conversation-removed'; removal: Removal }
+  | { kind: 'message-removed'; removal: Removal };
+
+/**
+ * What a door does with one event: write its changes, ignore it (it changes nothing mirrored), or
+ * set it aside whole with a reason (a low-cardinality label: `unknown_event`, `missing_ids`,
+ * `invalid:<field>`), because storing part of it would silently lose the rest.
+ */
+export type EventMapping =
+  | { outcome: 'changes'; changes: MirrorChange[] }
+  | { outcome: 'ignored' }
+  | { outcome: 'set-aside'; reason: string };
+
+export const IGNORED: EventMapping = { outcome: 'ignored' };
+
+export function setAside(reason: string): EventMapping {
+  return { outcome: 'set-aside', reason };
+}
+
+export function changes(list: MirrorChange[]): EventMapping {
+  return { outcome: 'changes', changes: list };
+}
+
+/** The ids and time every change of one event carries. */
+export interface EventContext {
+  website_id: string;
+  session_id: string;
+  sync_source: 'rtm' | 'webhook';
+  observed_at: string;
+  /** When the event happened, for a message that names no timestamp of its own. */
+  at: Date;
+}
+
+export function conversationStub(context: EventContext, initiated = false): MirrorChange {
+  const { website_id, session_id, sync_source } = context;
+  return { kind: 'conversation', stub: { website_id, session_id, sync_source }, initiated };
+}
+
+export function patchBase(context: EventContext) {
+  const { website_id, session_id, sync_source, observed_at } = context;
+  return { website_id, session_id, sync_source, observed_at };
+}
