@@ -109,6 +109,36 @@ describe('the end of a message history: 206 while older messages remain, 200 at 
     }, 60_000);
   });
 
+  describe('messages that leave out the flags that are not set, as a live capture does', () => {
+    const truth = new GroundTruth({ seed: 22 });
+    const websiteId = websiteOf(truth, 30);
+    let service: Awaited<ReturnType<typeof serviceOn>>;
+
+    beforeAll(async () => {
+      service = await serviceOn(truth, { omitFalseMessageFlags: true });
+    });
+    afterAll(() => service.stop());
+
+    it('stores them with edited and translated false, so WHERE edited = false counts right', async () => {
+      const job = await service.backfillToEnd(websiteId);
+      expect(job.status).toBe('completed');
+      expect(await compareMirrorWithTruth(service.dataSource, truth, websiteId)).toMatchObject(
+        PERFECT,
+      );
+      const unedited = [...truth.getWebsite(websiteId)!.conversations.keys()]
+        .flatMap((sessionId) => truth.getMessages(websiteId, sessionId))
+        .filter((message) => !message.edited).length;
+      const rows = await service.dataSource.query<{ unedited: string; untranslated: string }[]>(
+        `SELECT count(*) FILTER (WHERE edited = false) AS unedited,
+                count(*) FILTER (WHERE translated = false) AS untranslated
+           FROM conversation_messages WHERE website_id = $1`,
+        [websiteId],
+      );
+      expect(Number(rows[0].unedited)).toBe(unedited);
+      expect(unedited).toBeGreaterThan(0);
+    }, 60_000);
+  });
+
   describe('the default simulated data (batches of 40, 206/200)', () => {
     // What `new CrispSimulator()` generates when given nothing.
     const truth = generateGroundTruth({ seed: 1, websites: 2, conversationsPerWebsite: 50 });

@@ -124,4 +124,21 @@ describe('simulator REST behaviours through crisp-api', () => {
     expect(fresh.seen.map((answer) => answer.bloomStatus)).toEqual(['MISS']);
     expect(fresh.result.state).toBe('resolved');
   });
+
+  it('can leave out the message flags that are not set, as a live capture does', async () => {
+    const { client } = await clientOn({ omitFalseMessageFlags: true });
+    const sent = await client.website.getMessagesInConversation(websiteId, forty);
+    const truthful = truth.getMessages(websiteId, forty);
+    expect(sent).toHaveLength(truthful.length);
+    for (const [i, message] of sent.entries()) {
+      const expected: Record<string, unknown> = { ...truthful[i] };
+      for (const flag of ['edited', 'translated', 'automated']) {
+        if (expected[flag] !== true) delete expected[flag];
+      }
+      expect(message).toEqual(expected);
+    }
+    expect(sent.some((message) => 'edited' in message)).toBe(
+      truthful.some((message) => message.edited),
+    );
+  });
 });

@@ -465,7 +465,7 @@ export class RestApi {
     const size = this.behaviour.messageBatchSize;
     const all = truth.getMessages(websiteId, sessionId);
     const batch = (messages: SimMessage[], forward = false): Reply => ({
-      ...success(messages),
+      ...success(this.behaviour.messagesAsSent(messages)),
       status: this.behaviour.messagesStatus(all, messages, forward),
     });
     if (given.length === 0) {
@@ -482,7 +482,12 @@ export class RestApi {
       case 'timestamp_after':
         return batch(truth.messagesAfter(websiteId, sessionId, value, size), true);
       case 'timestamp_around':
-        return { ...success(truth.messagesAround(websiteId, sessionId, value, size)), status: 200 };
+        return {
+          ...success(
+            this.behaviour.messagesAsSent(truth.messagesAround(websiteId, sessionId, value, size)),
+          ),
+          status: 200,
+        };
     }
   }
 }

@@ -24,13 +24,22 @@ export interface RestBehaviourOptions {
    * say `MISS`. Crisp's real cache key and lifetime are UNVERIFIED. Default: no cache.
    */
   getCache?: { ttlMs: number };
+  /**
+   * Messages as a live capture has them: no `edited`, `translated` or `automated` key when it
+   * would be false (crisp-protocol.md §9, "Optional keys"). Default: every key, always.
+   */
+  omitFalseMessageFlags?: boolean;
 }
+
+/** The message flags a live capture of `GET …/messages` leaves out when they are not set. */
+const OPTIONAL_MESSAGE_FLAGS = ['edited', 'translated', 'automated'] as const;
 
 export class RestBehaviour {
   readonly messageBatchSize: number;
   private readonly historyStatus: 'crisp' | number;
   private readonly cacheTtlMs: number;
   private readonly cached = new Map<string, SimConversation>();
+  private readonly omitFalseMessageFlags: boolean;
 
   constructor(options: RestBehaviourOptions = {}) {
     this.messageBatchSize = Math.max(
@@ -39,6 +48,17 @@ export class RestBehaviour {
     );
     this.historyStatus = options.historyStatus ?? 'crisp';
     this.cacheTtlMs = options.getCache?.ttlMs ?? 0;
+    this.omitFalseMessageFlags = options.omitFalseMessageFlags ?? false;
+  }
+
+  /** A batch as it goes on the wire (see `omitFalseMessageFlags`). */
+  messagesAsSent(messages: readonly SimMessage[]): readonly object[] {
+    if (!this.omitFalseMessageFlags) return messages;
+    return messages.map((message) => {
+      const sent: Record<string, unknown> = { ...message };
+      for (const flag of OPTIONAL_MESSAGE_FLAGS) if (sent[flag] !== true) delete sent[flag];
+      return sent;
+    });
   }
 
   /**
