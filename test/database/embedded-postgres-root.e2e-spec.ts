@@ -12,6 +12,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { makePublicTree, removePublicTree } from '../support/public-tree';
 import { buildServiceOnce, ServiceProcess } from '../support/service-process';
 import { freePort } from '../support/test-database-server';
 
@@ -62,12 +63,13 @@ describe('npm start as root from a 0700 folder, and as another user', () => {
 
   it('as another user (nobody), runs PostgreSQL as that user with everything in .data/', async () => {
     const home = mkdtempSync(join(tmpdir(), 'crisp-unprivileged-'));
+    const reachable = makePublicTree();
     try {
       const user = asRoot ? { uid: 65534, gid: 65534 } : {};
       if (asRoot) chownSync(home, 65534, 65534);
       const script = `
-        const { EmbeddedPostgresServer } = require(${JSON.stringify(join(ROOT, 'dist/src/database/embedded-postgres.server.js'))});
-        const { Client } = require(${JSON.stringify(require.resolve('pg'))});
+        const { EmbeddedPostgresServer } = require(${JSON.stringify(join(reachable, 'dist/src/database/embedded-postgres.server.js'))});
+        const { Client } = require(${JSON.stringify(join(reachable, 'node_modules/pg'))});
         (async () => {
           const server = await EmbeddedPostgresServer.start({ dataDirectory: '.data/postgres', port: ${await freePort()}, database: 'crisp' });
           const client = new Client({ ...server.connection, user: server.connection.username });
@@ -95,6 +97,7 @@ describe('npm start as root from a 0700 folder, and as another user', () => {
       expect(statSync(join(home, '.data/postgres.pgpass')).mode & 0o777).toBe(0o600);
     } finally {
       rmSync(home, { recursive: true, force: true });
+      removePublicTree(reachable);
     }
   });
 
