@@ -11,6 +11,9 @@ import {
   MESSAGE_COLUMNS,
   MESSAGE_UPSERT_TABLE,
 } from '../conversations/conversation-messages.repository';
+import type { MessageRecord } from '../conversations/conversation-records';
+import { dataRefusalState } from '../database/database-refusal';
+import { RefusalSplitterService } from '../set-aside/refusal-splitter.service';
 import type { PendingBatch } from './backfill-batch-writer';
 import type { MessageBatchCheckpoint } from './backfill-jobs.repository';
 
@@ -37,6 +40,19 @@ export function mergedCheckpoints(batches: PendingBatch[]): MessageBatchCheckpoi
     );
   }
   return [...merged.values()];
+}
+
+/** The checkpoints, each counting only the messages of its conversation that were stored. */
+function withoutRefused(
+  checkpoints: MessageBatchCheckpoint[],
+  refused: MessageRecord[],
+): MessageBatchCheckpoint[] {
+  return checkpoints.map((checkpoint) => ({
+    ...checkpoint,
+    messagesStored:
+      checkpoint.messagesStored -
+      refused.filter((record) => record.session_id === checkpoint.sessionId).length,
+  }));
 }
 
 /** The part of a node-postgres client used here. */
@@ -88,22 +104,48 @@ export class BackfillBatchStore {
     SELECT (SELECT synchronous_commit FROM settings) AS synchronous_commit,
       (SELECT count(*) FROM stored)::int AS stored`;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly refusals: RefusalSplitterService,
+  ) {}
 
-  /** Stores the batches' messages and moves their checkpoints, atomically. */
+  /**
+   * Stores the batches' messages and moves their checkpoints, atomically. Refused for its data,
+   * the flush stores its messages in parts, the refused ones set aside, then the checkpoints:
+   * a crash between the two reads those batches again, which stores nothing twice.
+   */
   async store(jobId: string, batches: PendingBatch[]): Promise<void> {
     if (batches.length === 0) return;
     const records = newestPerKey(
       batches.flatMap((batch) => batch.records),
       (record) => `${record.session_id}/${record.fingerprint}`,
     );
+    const checkpoints = mergedCheckpoints(batches);
+    try {
+      await this.run(jobId, records, checkpoints);
+    } catch (error) {
+      if (dataRefusalState(error) === null) throw error;
+      const refused = await this.refusals.store(records, (part) => this.run(jobId, part, []), {
+        door: 'backfill',
+        kind: 'rest:message',
+        payload: (record) => JSON.stringify(record),
+      });
+      await this.run(jobId, [], withoutRefused(checkpoints, refused));
+    }
+  }
+
+  private async run(
+    jobId: string,
+    records: MessageRecord[],
+    checkpoints: MessageBatchCheckpoint[],
+  ): Promise<void> {
     const conversations = new Map<string, { session_id: string; website_id: string }>();
     for (const { session_id, website_id } of records) {
       if (!conversations.has(session_id)) conversations.set(session_id, { session_id, website_id });
     }
     const values = [
       JSON.stringify([...conversations.values()]),
-      JSON.stringify(mergedCheckpoints(batches)),
+      JSON.stringify(checkpoints),
       jobId,
       ...columnArrays(MESSAGE_COLUMNS, records),
     ];

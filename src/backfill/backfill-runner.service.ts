@@ -3,7 +3,6 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { ConversationsRepository } from '../conversations/conversations.repository';
 import {
   conversationRecordFromCrisp,
   isoFromEpochMs,
@@ -21,6 +20,7 @@ import {
 import type { BackfillJob } from './backfill-job.entity';
 import { BackfillJobsRepository, type PendingConversation } from './backfill-jobs.repository';
 import { BackfillBatchStore } from './backfill-batch-store';
+import { ConversationSnapshotWriterService } from './conversation-snapshot-writer.service';
 import { BackfillBatchWriter } from './backfill-batch-writer';
 import { nextPage } from './conversation-message-pager';
 import { WebsiteLockService, type HeldLock } from './website-lock.service';
@@ -53,8 +53,8 @@ export class BackfillRunnerService {
     private readonly jobs: BackfillJobsRepository,
     private readonly locks: WebsiteLockService,
     private readonly crisp: CrispRestService,
-    private readonly conversations: ConversationsRepository,
     private readonly batchStore: BackfillBatchStore,
+    private readonly snapshots: ConversationSnapshotWriterService,
   ) {}
 
   /** Asks running jobs to stop at their next checkpoint. */
@@ -139,7 +139,7 @@ export class BackfillRunnerService {
             'backfill',
           ),
         );
-        await this.conversations.upsert(records, manager);
+        await this.snapshots.store(records, 'backfill', manager);
         const work = listed.map((item) => ({
           session_id: item.session_id,
           updated_at_crisp: isoFromEpochMs(item.updated_at),

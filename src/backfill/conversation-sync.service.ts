@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ConversationMessagesRepository } from '../conversations/conversation-messages.repository';
 import { messageRecordsFromBatch } from '../conversations/crisp-record.mapper';
 import { CrispRestService } from '../crisp/crisp-rest.service';
+import { RefusalSplitterService } from '../set-aside/refusal-splitter.service';
 import { nextPage, oldestTimestamp } from './conversation-message-pager';
 import type { SyncSource } from '../conversations/sync-source';
 
@@ -28,6 +29,7 @@ export class ConversationSyncService {
   constructor(
     private readonly crisp: CrispRestService,
     private readonly messages: ConversationMessagesRepository,
+    private readonly refusals: RefusalSplitterService,
   ) {}
 
   /**
@@ -58,8 +60,12 @@ export class ConversationSyncService {
         batch.fresh ? batch.sentAt : null,
         source,
       );
-      await this.messages.upsert(records);
-      stored += records.length;
+      const refused = await this.refusals.store(records, (part) => this.messages.upsert(part), {
+        door: source,
+        kind: 'rest:message',
+        payload: (record) => JSON.stringify(record),
+      });
+      stored += records.length - refused.length;
       if (before === undefined) {
         coverage.freshAt = batch.fresh ? batch.sentAt : null;
         coverage.through = records.reduce<number | null>(

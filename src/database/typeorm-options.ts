@@ -6,7 +6,7 @@ import { BackfillJob } from '../backfill/backfill-job.entity';
 import { ConversationMessage } from '../conversations/conversation-message.entity';
 import { Conversation } from '../conversations/conversation.entity';
 import { CrispRequestBudget } from '../crisp/crisp-request-budget.entity';
-import { SetAsideEvent } from '../realtime/set-aside-event.entity';
+import { SetAsideEvent } from '../set-aside/set-aside-event.entity';
 import { SyncState } from '../realtime/sync-state.entity';
 import type { DatabaseConnection } from './database-connection';
 import { MIGRATIONS } from './migrations';

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { Logger as TypeOrmLogger } from 'typeorm';
+import { dataRefusalState } from '../database/database-refusal';
 
 /** A quoted word PostgreSQL names in a message: a table, a column, a constraint, a type. */
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -39,7 +40,11 @@ export class TypeOrmPinoLogger implements TypeOrmLogger {
   }
 
   logQueryError(error: string | Error, query: string): void {
-    this.logger.error(`Query failed (${describeError(error)}): ${oneLine(query)}`);
+    const line = `Query failed (${describeError(error)}): ${oneLine(query)}`;
+    // A refusal for data is handled where it happens (a writer splits the write and sets the
+    // refused row aside, a read answers 400): a warning, so that alerts on errors stay meaningful.
+    if (dataRefusalState(error) !== null) this.logger.warn(line);
+    else this.logger.error(line);
   }
 
   logQuerySlow(time: number, query: string): void {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ConversationSnapshotWriterService } from '../backfill/conversation-snapshot-writer.service';
 import { ConversationSyncService } from '../backfill/conversation-sync.service';
 import { ConversationMessagesRepository } from '../conversations/conversation-messages.repository';
 import { ConversationsRepository } from '../conversations/conversations.repository';
@@ -32,6 +33,7 @@ export class ConversationCatchUpService {
     private readonly conversations: ConversationsRepository,
     private readonly messages: ConversationMessagesRepository,
     private readonly conversationSync: ConversationSyncService,
+    private readonly snapshots: ConversationSnapshotWriterService,
   ) {}
 
   async catchUpListed(
@@ -40,10 +42,11 @@ export class ConversationCatchUpService {
     since: Date,
   ): Promise<CatchUpCounts> {
     const counts: CatchUpCounts = { messages: 0, messagesRemoved: 0, conversationsRemoved: 0 };
-    await this.conversations.upsert(
+    await this.snapshots.store(
       listed.conversations.map((item) =>
         conversationRecordFromCrisp(item, snapshotObservedAt(item, listed), 'reconcile'),
       ),
+      'reconcile',
     );
     for (const { session_id: sessionId } of listed.conversations) {
       try {
@@ -89,13 +92,16 @@ export class ConversationCatchUpService {
       try {
         const sentAt = new Date();
         const conversation = await this.crisp.getConversation(websiteId, sessionId);
-        await this.conversations.upsert([
-          conversationRecordFromCrisp(
-            conversation,
-            snapshotObservedAt(conversation, { fresh: false, sentAt }),
-            'reconcile',
-          ),
-        ]);
+        await this.snapshots.store(
+          [
+            conversationRecordFromCrisp(
+              conversation,
+              snapshotObservedAt(conversation, { fresh: false, sentAt }),
+              'reconcile',
+            ),
+          ],
+          'reconcile',
+        );
       } catch (error) {
         if (!isGone(error)) throw error;
         await this.markRemoved(websiteId, sessionId);

@@ -3,11 +3,11 @@ import { MetricsService, secondsSince } from '../metrics/metrics.service';
 import { ConversationMetadataService } from './conversation-metadata.service';
 import { mapCrispEvent } from './crisp-event.mapper';
 import type { CrispEvent } from './crisp-events';
-import { eventLabel } from './crisp-known-events';
+import { eventLabel } from '../crisp/crisp-known-events';
 import { EventRateCounter } from './event-rate-counter';
 import type { EventMapping } from './mirror-change';
 import { MirrorWriterService, type ChangeOrigin } from './mirror-writer.service';
-import { SetAsideService } from './set-aside.service';
+import { SetAsideService } from '../set-aside/set-aside.service';
 
 /** What became of one event, once it is safe to acknowledge. */
 export type IngestOutcome = 'stored' | 'ignored' | 'set-aside';

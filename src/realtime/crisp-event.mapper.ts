@@ -1,5 +1,5 @@
 import type { ConversationPatch } from '../conversations/conversation-patches';
-import { isKnownCrispEvent } from './crisp-known-events';
+import { isKnownCrispEvent } from '../crisp/crisp-known-events';
 import { isHandledEvent, type CrispEvent, type CrispEventName } from './crisp-events';
 import {
   mapMessage,

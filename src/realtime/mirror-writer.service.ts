@@ -7,7 +7,7 @@ import { ConversationsRepository } from '../conversations/conversations.reposito
 import { MetricsService, secondsSince } from '../metrics/metrics.service';
 import { dataRefusalState } from '../database/database-refusal';
 import type { MirrorChange } from './mirror-change';
-import { SetAsideService } from './set-aside.service';
+import { SetAsideService } from '../set-aside/set-aside.service';
 
 /** Where a change came from: what is set aside if PostgreSQL refuses it is the whole event. */
 export interface ChangeOrigin {

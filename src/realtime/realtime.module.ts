@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { BackfillModule } from '../backfill/backfill.module';
 import { ConversationsModule } from '../conversations/conversations.module';
 import { CrispModule } from '../crisp/crisp.module';
+import { SetAsideModule } from '../set-aside/set-aside.module';
 import { ConversationCatchUpService } from './conversation-catch-up.service';
 import { ConversationMetadataService } from './conversation-metadata.service';
 import { CrispEventIngestService } from './crisp-event-ingest.service';
@@ -9,15 +10,13 @@ import { MirrorWriterService } from './mirror-writer.service';
 import { ReconcilerService } from './reconciler.service';
 import { RtmLeaderElectionService } from './rtm-leader-election.service';
 import { RtmListenerService } from './rtm-listener.service';
-import { SetAsideEventsRepository } from './set-aside-events.repository';
-import { SetAsideService } from './set-aside.service';
 import { SyncStateRepository } from './sync-state.repository';
 import { WebhookIntakeService } from './webhook-intake.service';
 import { WebhooksController } from './webhooks.controller';
 
 /** Keeps the mirror current: RTM events, signed Web Hooks, and the catch-up reconciler. */
 @Module({
-  imports: [ConversationsModule, CrispModule, BackfillModule],
+  imports: [ConversationsModule, CrispModule, BackfillModule, SetAsideModule],
   controllers: [WebhooksController],
   providers: [
     MirrorWriterService,
@@ -28,8 +27,6 @@ import { WebhooksController } from './webhooks.controller';
     RtmLeaderElectionService,
     ReconcilerService,
     SyncStateRepository,
-    SetAsideEventsRepository,
-    SetAsideService,
     WebhookIntakeService,
   ],
   exports: [

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CrispEventIngestService, type IngestOutcome } from './crisp-event-ingest.service';
 import { isRecord, member } from './payload-readers';
-import { SetAsideService } from './set-aside.service';
+import { SetAsideService } from '../set-aside/set-aside.service';
 
 /** Epoch seconds below this are read as seconds (Crisp's unit is UNVERIFIED, crisp-protocol.md §1.4). */
 const SECONDS_BEFORE = 1e12;

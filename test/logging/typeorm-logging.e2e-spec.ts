@@ -48,18 +48,24 @@ describe("TypeORM's log lines", () => {
     await expect(
       dataSource.query('INSERT INTO conversations (session_id) VALUES ($1)', [CUSTOMER_DATA]),
     ).rejects.toThrow(/null value/);
+    await expect(dataSource.query('SELECT * FROM no_such_table')).rejects.toThrow(/does not exist/);
 
     const failures = output.lines.filter((line) => line.context === 'TypeORM');
+    // Refusals for data are warnings (handled by their callers), other failures errors.
     expect(failures.map((line) => [line.level, line.msg])).toEqual([
       [
-        50,
+        40,
         'Query failed (SQLSTATE 22P02: invalid input syntax for type bigint: "[REDACTED]"): SELECT $1::bigint AS fingerprint, $2::text AS email',
       ],
       [
-        50,
+        40,
         expect.stringMatching(
           /^Query failed \(SQLSTATE 23502: null value in column "website_id" of relation "conversations"/,
         ),
+      ],
+      [
+        50,
+        'Query failed (SQLSTATE 42P01: relation "no_such_table" does not exist): SELECT * FROM no_such_table',
       ],
     ]);
     expect([...output.raw, ...printed].join('\n')).not.toContain(CUSTOMER_DATA);

@@ -5,6 +5,7 @@ import { BiViews1795609800000 } from './1795609800000-BiViews';
 import { MessagePayloadFunction1795612000000 } from './1795612000000-MessagePayloadFunction';
 import { BackfillJobErrorKind1795614000000 } from './1795614000000-BackfillJobErrorKind';
 import { SetAsideEventsAndMessageFlags1795616000000 } from './1795616000000-SetAsideEventsAndMessageFlags';
+import { SetAsideRestDoors1795618000000 } from './1795618000000-SetAsideRestDoors';
 
 /** Every migration, in order; `migration:generate` prints the line to add here. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   MessagePayloadFunction1795612000000,
   BackfillJobErrorKind1795614000000,
   SetAsideEventsAndMessageFlags1795616000000,
+  SetAsideRestDoors1795618000000,
 ];

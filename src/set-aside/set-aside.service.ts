@@ -1,7 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { MetricsService } from '../metrics/metrics.service';
-import { eventLabel } from './crisp-known-events';
+import { eventLabel } from '../crisp/crisp-known-events';
 import { SetAsideEventsRepository, type SetAsideRow } from './set-aside-events.repository';
+
+/** REST doors name what they read; those names are few, unlike event names a sender makes up. */
+const REST_RECORD_KINDS: ReadonlySet<string> = new Set(['rest:conversation', 'rest:message']);
+
+const labelOf = (event: string | null) =>
+  event === null ? 'none' : REST_RECORD_KINDS.has(event) ? event : eventLabel(event);
 
 /** A kind of set-aside is logged once an hour: a stream of one bad kind must not flood the log. */
 const LOG_EVERY_MS = 3_600_000;
@@ -23,7 +29,7 @@ export class SetAsideService {
 
   async record(row: SetAsideRow): Promise<void> {
     await this.rows.insert(row);
-    const event = row.event === null ? 'none' : eventLabel(row.event);
+    const event = labelOf(row.event);
     this.metrics.eventSetAside(event, row.reason);
     const kind = `${row.door} ${event} ${row.reason}`;
     const now = Date.now();
@@ -31,7 +37,7 @@ export class SetAsideService {
       this.lastLogged.set(kind, now);
       // Names and reasons only: a payload may hold personal data.
       this.logger.warn(
-        `Set aside a ${event} event from ${row.door} (${row.reason}); kept in set_aside_events, logged once an hour per kind`,
+        `Set aside a ${event} ${row.door === 'rtm' || row.door === 'webhook' ? 'event' : 'record'} from ${row.door} (${row.reason}); kept in set_aside_events, logged once an hour per kind`,
       );
     }
   }

@@ -1,3 +1,4 @@
+import type { SyncSource } from '../conversations/sync-source';
 import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
@@ -5,9 +6,10 @@ import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
  * release) to replay: the payload as it came, which door, why, and when (docs/SCHEMA.md).
  */
 @Entity('set_aside_events', {
-  comment: 'Crisp events a door could not store without losing part of them, kept whole',
+  comment:
+    'Crisp events, and conversations or messages read over REST, that a door could not store without losing part of them, kept whole',
 })
-@Check('set_aside_events_door_check', `door IN ('rtm', 'webhook')`)
+@Check('set_aside_events_door_check', `door IN ('rtm', 'webhook', 'backfill', 'reconcile')`)
 @Index('set_aside_events_by_time', ['setAsideAt'])
 export class SetAsideEvent {
   @PrimaryGeneratedColumn('identity', {
@@ -17,13 +19,18 @@ export class SetAsideEvent {
   })
   id: string;
 
-  @Column({ type: 'text', comment: 'Where the event came in: rtm or webhook' })
-  door: 'rtm' | 'webhook';
+  @Column({
+    type: 'text',
+    comment:
+      'Where it came in: rtm or webhook (events), backfill or reconcile (REST reads of the backfill and the catch-up)',
+  })
+  door: SyncSource;
 
   @Column({
     type: 'text',
     nullable: true,
-    comment: 'Crisp event name, as sent (null when the body named none)',
+    comment:
+      'Crisp event name, as sent (null when the body named none); rest:conversation or rest:message for what a REST read returned',
   })
   event: string | null;
 

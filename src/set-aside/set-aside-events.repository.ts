@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import type { SyncSource } from '../conversations/sync-source';
 
 export interface SetAsideRow {
-  door: 'rtm' | 'webhook';
+  door: SyncSource;
   event: string | null;
   reason: string;
   detail: string | null;
