@@ -10,6 +10,11 @@ export interface BiRoleOutcome {
    * PostgreSQL before 15): only the schema owner can take that away, for everyone at once.
    */
   publicCanCreate: boolean;
+  /**
+   * The role can still take advisory locks, and so stall the service's leader election: only a
+   * superuser can revoke them from PUBLIC, and the service does not connect as one.
+   */
+  canTakeAdvisoryLocks: boolean;
 }
 
 interface Session {
@@ -54,8 +59,9 @@ export async function applyBiRole(
     await client.query('ROLLBACK');
     throw error;
   }
-  const { rows: privileges } = await client.query<{ can_create: boolean }>(
-    `SELECT has_schema_privilege($1, $2, 'CREATE') AS can_create`,
+  const { rows: privileges } = await client.query<{ can_create: boolean; can_lock: boolean }>(
+    `SELECT has_schema_privilege($1, $2, 'CREATE') AS can_create,
+       has_function_privilege($1, 'pg_try_advisory_lock(bigint)', 'EXECUTE') AS can_lock`,
     [role, schema],
   );
   return {
@@ -63,5 +69,6 @@ export async function applyBiRole(
     database,
     schema,
     publicCanCreate: privileges[0].can_create,
+    canTakeAdvisoryLocks: privileges[0].can_lock,
   };
 }

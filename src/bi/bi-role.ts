@@ -8,6 +8,24 @@ export const BI_ROLE_LIMITS = {
   idleInTransactionTimeout: '60s',
 } as const;
 
+/**
+ * Advisory locks elect the RTM leader and keep one runner per website, and any role may take any
+ * of them: a BI user could hold the leader's lock (a second instance then waits for good) or a
+ * website's. Only a superuser may change who runs these functions (they belong to the bootstrap
+ * user), so a service that connects as one takes them from PUBLIC in this database (function
+ * privileges are per database) and keeps them for its own user; otherwise the CLI warns.
+ */
+const ADVISORY_LOCKS_FOR_SERVICE_ONLY = `DO $$ DECLARE lock_function regprocedure; BEGIN
+  IF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
+    FOR lock_function IN SELECT p.oid::regprocedure FROM pg_proc p
+      WHERE p.pronamespace = 'pg_catalog'::regnamespace
+        AND (p.proname LIKE 'pg\\_advisory\\_%' OR p.proname LIKE 'pg\\_try\\_advisory\\_%') LOOP
+      EXECUTE format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC', lock_function);
+      EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO %I', lock_function, current_user);
+    END LOOP;
+  END IF;
+END $$`;
+
 /** What a BI role is made of: who, where, and (when given) the password to set. */
 export interface BiRoleRequest {
   role: string;
@@ -69,6 +87,7 @@ export function biRoleStatements({ role, database, schema, password }: BiRoleReq
     `REVOKE TEMPORARY ON DATABASE ${escapeIdentifier(database)} FROM PUBLIC`,
     `REVOKE TEMPORARY ON DATABASE ${escapeIdentifier(database)} FROM ${who}`,
     `GRANT TEMPORARY ON DATABASE ${escapeIdentifier(database)} TO CURRENT_USER`,
+    ADVISORY_LOCKS_FOR_SERVICE_ONLY,
     `REVOKE CREATE ON SCHEMA ${where} FROM ${who}`,
     `GRANT USAGE ON SCHEMA ${where} TO ${who}`,
     `REVOKE ALL ON ALL TABLES IN SCHEMA ${where} FROM ${who}`,

@@ -100,6 +100,13 @@ function report(
         `REVOKE CREATE ON SCHEMA ${outcome.schema} FROM PUBLIC;`,
     );
   }
+  if (outcome.canTakeAdvisoryLocks) {
+    io.err(
+      `Warning: this role can take advisory locks, and so hold up the service's RTM leader ` +
+        `election and backfills: the service's user is not a superuser and cannot revoke them. ` +
+        `A superuser can, in database "${outcome.database}": see docs/SECURITY.md.`,
+    );
+  }
 }
 
 /** The same server and database, as the BI role, with no password in it. */

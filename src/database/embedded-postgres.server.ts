@@ -56,7 +56,7 @@ export class EmbeddedPostgresServer {
       if (!password)
         throw new Error(`The embedded PostgreSQL's password file is missing: ${passwordFile}`);
       const connection = localConnection(running.port, options.database, password);
-      await createDatabaseIfMissing(connection, options.database);
+      await prepareDatabases(connection, options.database);
       return new EmbeddedPostgresServer(() => Promise.resolve(), connection, passwordFile);
     }
     // A previous run killed with SIGKILL leaves its postmaster running, with no owner to stop it.
@@ -73,7 +73,7 @@ export class EmbeddedPostgresServer {
     };
     const connection = localConnection(options.port, options.database, password);
     try {
-      await createDatabaseIfMissing(connection, options.database);
+      await prepareDatabases(connection, options.database);
     } catch (error) {
       await stop();
       throw error;
@@ -133,7 +133,12 @@ function localConnection(port: number, database: string, password: string): Data
   return { host: '127.0.0.1', port, username: EMBEDDED_SUPERUSER, password, database, ssl: false };
 }
 
-async function createDatabaseIfMissing(connection: DatabaseConnection, database: string) {
+/**
+ * Creates the service's database if missing, and leaves every other database (`postgres`,
+ * `template1`) to the superuser: PostgreSQL lets any role connect to any database by default,
+ * and a BI role should reach the service's database alone.
+ */
+async function prepareDatabases(connection: DatabaseConnection, database: string) {
   const client = new Client({
     host: connection.host,
     port: connection.port,
@@ -146,6 +151,12 @@ async function createDatabaseIfMissing(connection: DatabaseConnection, database:
     const existing = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
     if (existing.rowCount === 0)
       await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`);
+    const others = await client.query<{ name: string }>(
+      'SELECT datname AS name FROM pg_database WHERE datname <> $1 AND datallowconn',
+      [database],
+    );
+    for (const { name } of others.rows)
+      await client.query(`REVOKE CONNECT ON DATABASE ${client.escapeIdentifier(name)} FROM PUBLIC`);
   } finally {
     await client.end();
   }

@@ -261,6 +261,31 @@ describe('the read-only BI role', () => {
     }
   });
 
+  it('can take no advisory lock, so cannot hold up leader election or a backfill; the service still can', async () => {
+    const reader = await connectAs(database.connection, role, 'a password never sent');
+    try {
+      const attempts = [
+        `SELECT pg_try_advisory_lock(hashtext('crisp-basedash:rtm-leader'))`,
+        `SELECT pg_advisory_lock(hashtext('crisp-basedash:rtm-leader'))`,
+        `SELECT pg_try_advisory_lock(1, 2)`,
+        `SELECT pg_advisory_lock_shared(7)`,
+        `SELECT pg_try_advisory_xact_lock(7)`,
+        `SELECT pg_advisory_xact_lock_shared(7)`,
+        `SELECT pg_advisory_unlock_all()`,
+      ];
+      for (const sql of attempts) {
+        expect([sql, await sqlState(reader.query(sql))]).toEqual([sql, INSUFFICIENT_PRIVILEGE]);
+      }
+    } finally {
+      await reader.end();
+    }
+    const { rows } = await admin.query<{ locked: boolean }>(
+      `SELECT pg_try_advisory_lock(hashtext('crisp-basedash:rtm-leader')) AS locked`,
+    );
+    expect(rows).toEqual([{ locked: true }]);
+    await admin.query(`SELECT pg_advisory_unlock(hashtext('crisp-basedash:rtm-leader'))`);
+  });
+
   it('drops, when run again, the memberships the role was given since', async () => {
     const writer = `${role}_writer`;
     await admin.query(`CREATE ROLE ${writer}`);

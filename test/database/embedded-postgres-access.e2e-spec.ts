@@ -112,6 +112,41 @@ describe('the embedded PostgreSQL on a shared machine', () => {
     }
   });
 
+  it('lets a role other than the superuser (a BI role) connect to the service database only', async () => {
+    const server = await EmbeddedPostgresServer.start({
+      dataDirectory: join(folder, 'postgres'),
+      port: await freePort(),
+      database: 'crisp',
+    });
+    const admin = new Client(toPgClientConfig(server.connection));
+    await admin.connect();
+    try {
+      await admin.query(`CREATE ROLE dashboards LOGIN PASSWORD 'a-password-for-the-test'`);
+      const connectTo = async (database: string) => {
+        const client = new Client({
+          ...toPgClientConfig(server.connection),
+          user: 'dashboards',
+          password: 'a-password-for-the-test',
+          database,
+        });
+        try {
+          await client.connect();
+          return 'connected';
+        } catch (error) {
+          return error instanceof Error ? error.message : String(error);
+        } finally {
+          await client.end().catch(() => undefined);
+        }
+      };
+      expect(await connectTo('crisp')).toBe('connected');
+      expect(await connectTo('postgres')).toMatch(/permission denied for database "postgres"/);
+      expect(await connectTo('template1')).toMatch(/permission denied for database "template1"/);
+    } finally {
+      await admin.end();
+      await server.stop();
+    }
+  });
+
   it('starts the postmaster with none of the parent environment (no token, key or secret)', async () => {
     const dataDirectory = join(folder, 'postgres');
     const canary = 'CRISP_KEY_OF_THE_SERVICE_IN_THIS_TEST';
