@@ -1,15 +1,11 @@
-import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { Agent, request } from 'node:http';
+import { fork } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
-import {
-  toEnvironmentVariables,
-  toPgClientConfig,
-  type DatabaseConnection,
-} from '../../src/database/database-connection';
+import { toPgClientConfig, type DatabaseConnection } from '../../src/database/database-connection';
 import { freePort } from '../../test/support/test-database-server';
-import { signHook } from '../../tools/crisp-simulator';
 import { openBenchDatabase } from '../support/bench-database';
+import { startBenchService, stopBenchProcess } from '../support/bench-service';
+import { closeHookConnections, sendHooks, type HookLoadResult } from '../support/hook-load';
 
 /**
  * bench/webhooks: how fast the service answers signed Plugin Hooks at a steady rate (open loop:
@@ -33,7 +29,6 @@ const CONVERSATIONS = 200;
 const WEBSITE_ID = '5a2f0f9e-0000-4000-8000-00000000be0c';
 const SECRET = 'bench-webhook-secret';
 const BAR_P99_MS = 100;
-const ANSWER_TIMEOUT_MS = 10_000;
 
 const PRODUCTION = {
   NODE_ENV: 'production',
@@ -62,27 +57,6 @@ async function seed(connection: DatabaseConnection) {
   await client.end();
 }
 
-async function startService(connection: DatabaseConnection, port: number): Promise<ChildProcess> {
-  const environment = { ...process.env, ...toEnvironmentVariables(connection), ...PRODUCTION };
-  Object.assign(environment, { PORT: String(port), DB_RUN_MIGRATIONS: 'false' });
-  const child = spawn(process.execPath, [join(ROOT, 'dist/src/main.js')], {
-    env: environment,
-    stdio: 'pipe',
-  });
-  // Logs are read (and dropped) as a log shipper would: an unread pipe would stall the service.
-  child.stdout?.resume();
-  child.stderr?.resume();
-  for (;;) {
-    if (child.exitCode !== null) throw new Error('the service exited before serving');
-    const up = await fetch(`http://127.0.0.1:${port}/health`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (up) return child;
-    await new Promise((done) => setTimeout(done, 100));
-  }
-}
-
 async function startBaseline(connection: DatabaseConnection, port: number) {
   const script = join(ROOT, 'dist/bench/webhooks/bare-hook-server.js');
   const child = fork(script, [JSON.stringify(connection), String(port), SECRET]);
@@ -90,103 +64,17 @@ async function startBaseline(connection: DatabaseConnection, port: number) {
   return child;
 }
 
-const agent = new Agent({ keepAlive: true, maxSockets: 256 });
-
-function post(port: number, path: string, body: string, timestamp: string): Promise<number> {
-  return new Promise((done) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        path,
-        method: 'POST',
-        agent,
-        headers: {
-          'Content-Type': 'application/json',
-          'X-Crisp-Request-Timestamp': timestamp,
-          'X-Crisp-Signature': signHook(SECRET, timestamp, body),
-        },
-      },
-      (response) => {
-        response.resume();
-        response.on('end', () => done(response.statusCode ?? 0));
-      },
-    );
-    // Crisp gives up on a hook at some point too; an answer that never comes counts as status 0.
-    req.setTimeout(ANSWER_TIMEOUT_MS, () => req.destroy());
-    req.on('error', () => done(0));
-    req.end(body);
+const hooks = (port: number, path: string, poisonEvery = 0) =>
+  sendHooks({
+    port,
+    path,
+    secret: SECRET,
+    websiteId: WEBSITE_ID,
+    sessionOf,
+    rate: RATE,
+    seconds: SECONDS,
+    poisonEvery,
   });
-}
-
-interface Result {
-  sent: number;
-  non2xx: number;
-  /** Answers other than 2xx, by status (0: no answer). */
-  others: Map<number, number>;
-  p50: number;
-  p99: number;
-  max: number;
-}
-
-let nextFingerprint = 170_000_000_000_000;
-
-/** Hooks at `RATE` per second for `SECONDS`; `poisonEvery` > 0 puts a NUL byte in every n-th. */
-async function run(port: number, path: string, poisonEvery = 0): Promise<Result> {
-  const total = RATE * SECONDS;
-  const latencies: number[] = [];
-  let non2xx = 0;
-  const others = new Map<number, number>();
-  const started = performance.now();
-  const pending: Promise<void>[] = [];
-  for (let i = 0; i < total; i += 1) {
-    const due = started + (i * 1000) / RATE;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((done) => setTimeout(done, wait));
-    const fingerprint = (nextFingerprint += 1);
-    const poisoned = poisonEvery > 0 && i % poisonEvery === poisonEvery - 1;
-    const now = Date.now();
-    const body = JSON.stringify({
-      website_id: WEBSITE_ID,
-      event: 'message:send',
-      data: {
-        website_id: WEBSITE_ID,
-        session_id: sessionOf(i),
-        type: 'text',
-        from: 'user',
-        origin: 'chat',
-        content: poisoned ? `hook ${i} \u0000 nul` : `hook ${i}`,
-        fingerprint,
-        timestamp: now,
-        user: { user_id: sessionOf(i), nickname: 'Bench' },
-        stamped: true,
-      },
-      timestamp: now,
-    });
-    const sent = performance.now();
-    pending.push(
-      post(port, path, body, String(now)).then((status) => {
-        if (status < 200 || status > 299) {
-          non2xx += 1;
-          others.set(status, (others.get(status) ?? 0) + 1);
-        }
-        latencies.push(performance.now() - sent);
-      }),
-    );
-  }
-  await Promise.all(pending);
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) =>
-    latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * q))];
-  return {
-    sent: total,
-    non2xx,
-    others,
-    p50: at(0.5),
-    p99: at(0.99),
-    max: latencies[latencies.length - 1],
-  };
-}
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 
@@ -194,19 +82,19 @@ async function main() {
   const database = await openBenchDatabase('crisp_bench_webhooks');
   await seed(database.connection);
   const [servicePort, baselinePort] = [await freePort(), await freePort()];
-  const service = await startService(database.connection, servicePort);
+  const service = await startBenchService(database.connection, servicePort, PRODUCTION);
   const baseline = await startBaseline(database.connection, baselinePort);
   try {
     // Warm-up: connections, JIT, the writer's first batches.
-    await run(servicePort, '/crisp/webhooks');
-    await run(baselinePort, '/');
-    const a = await run(servicePort, '/crisp/webhooks');
-    const b = await run(servicePort, '/crisp/webhooks', 100);
-    const base = await run(baselinePort, '/');
+    await hooks(servicePort, '/crisp/webhooks');
+    await hooks(baselinePort, '/');
+    const a = await hooks(servicePort, '/crisp/webhooks');
+    const b = await hooks(servicePort, '/crisp/webhooks', 100);
+    const base = await hooks(baselinePort, '/');
     console.log(`\n${RATE} signed hooks/s for ${SECONDS} s each (open loop), answer time:\n`);
     console.log('| scenario | hooks | non-2xx | p50 | p99 | max |');
     console.log('|---|---|---|---|---|---|');
-    const row = (name: string, r: Result) =>
+    const row = (name: string, r: HookLoadResult) =>
       console.log(
         `| ${name} | ${r.sent} | ${r.non2xx} | ${ms(r.p50)} | ${ms(r.p99)} | ${ms(r.max)} |`,
       );
@@ -219,10 +107,8 @@ async function main() {
         `(A ${ms(a.p99)}, B ${ms(b.p99)}; baseline ${ms(base.p99)}, A/baseline ${(a.p99 / base.p99).toFixed(2)})`,
     );
   } finally {
-    service.kill('SIGTERM');
-    baseline.kill('SIGTERM');
-    await new Promise((done) => service.once('exit', done));
-    agent.destroy();
+    await Promise.all([stopBenchProcess(service), stopBenchProcess(baseline)]);
+    closeHookConnections();
     await database.close();
   }
 }
