@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { Logger } from 'pino';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
+import { UnauthenticatedRateLimit } from './auth/unauthenticated-rate-limit';
 import type { AppConfig } from './config/app-config';
 import type { DatabaseConnection } from './database/database-connection';
 import { HttpErrorFilter } from './common/http-error.filter';
@@ -15,14 +16,16 @@ const REQUEST_BODY_LIMIT = '1mb';
 
 /**
  * What every HTTP instance of the service needs, in the app and in the e2e tests alike (created
- * with `bodyParser: false, rawBody: true`). Request ids come first, so that even a refused body is
- * answered with one; the raw body is kept for Web Hook signatures; bodies above 1 MB get a 413.
+ * with `bodyParser: false, rawBody: true`). Request ids come first, so that even a refused request
+ * is answered with one; then the per-address limit on requests without a valid token, before
+ * anything reads a body; the raw body is kept for Web Hook signatures; bodies above 1 MB get a 413.
  */
 export function configureHttpApp(
   app: NestExpressApplication,
   logger: Logger = silentLogger(),
 ): NestExpressApplication {
   app.use(requestLogging(logger));
+  app.use(app.get(UnauthenticatedRateLimit).middleware());
   app.useBodyParser('json', { limit: REQUEST_BODY_LIMIT });
   app.useGlobalPipes(
     new ValidationPipe({

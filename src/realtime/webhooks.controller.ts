@@ -18,6 +18,7 @@ import {
   ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
 import type { Request } from 'express';
 import { AppConfig } from '../config/app-config';
 import type { ApiResponse } from '../common/api-response';
@@ -52,6 +53,8 @@ const STORE_ERRORS = {
  */
 @ApiTags('Real time')
 @Public()
+// No rate limit counts Web Hooks (isExemptFromRateLimits); this tells the API docs.
+@SkipThrottle()
 @Controller('crisp/webhooks')
 export class WebhooksController {
   constructor(
