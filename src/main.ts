@@ -8,6 +8,7 @@ import {
   type DatabaseServer,
 } from './database/database-server';
 import { createHttpApp } from './http-app';
+import { listenAsConfigured } from './http-listen';
 import { NestPinoLogger } from './logging/nest-pino-logger';
 import { createRootLogger } from './logging/root-logger';
 
@@ -28,8 +29,7 @@ async function bootstrap(running: Running) {
   if (database.embedded) logger.log(embeddedConnectionLine(database));
   running.app = await createHttpApp(config, database.connection, rootLogger);
   logger.log('Database connection successfully connected');
-  await running.app.listen(config.port);
-  logger.log(`Server is running on port ${config.port}`);
+  logger.log(await listenAsConfigured(running.app, config));
 }
 
 /** The service first (flush, checkpoint, release), the database it writes to last. */

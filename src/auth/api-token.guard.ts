@@ -7,7 +7,6 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
-import { AppConfig } from '../config/app-config';
 import { ACCESS_LEVEL_KEY, type AccessLevel } from './access.decorator';
 import { rememberApiClient } from './api-client';
 import { ApiTokens, bearerTokenOf } from './api-tokens';
@@ -15,14 +14,10 @@ import { ApiTokens, bearerTokenOf } from './api-tokens';
 /** Every endpoint needs a token unless marked `@Public()`; `@AdminOnly()` needs an admin one. */
 @Injectable()
 export class ApiTokenGuard implements CanActivate {
-  private readonly tokens: ApiTokens;
-
   constructor(
     private readonly reflector: Reflector,
-    config: AppConfig,
-  ) {
-    this.tokens = new ApiTokens(config.api);
-  }
+    private readonly tokens: ApiTokens,
+  ) {}
 
   canActivate(context: ExecutionContext): boolean {
     const level = accessLevelOf(this.reflector, context);

@@ -61,7 +61,20 @@ export interface ApiSettings {
   /** No tokens at all: the API is open (development only; refused in production). */
   adminTokens: string[];
   readTokens: string[];
-  rateLimit: { limit: number; windowMs: number };
+  /**
+   * `limit` per token; `unauthenticatedLimit` per IP address for requests without a valid token;
+   * both per `windowMs`, 0 meaning no limit.
+   */
+  rateLimit: { limit: number; unauthenticatedLimit: number; windowMs: number };
+}
+
+/**
+ * Where the HTTP server listens: `host` undefined is every interface (Node's default, `::` or
+ * `0.0.0.0`). `chosenBy` says why, for the start-up line.
+ */
+export interface ListenSettings {
+  host?: string;
+  chosenBy: 'HOST' | 'no-api-token' | 'default';
 }
 
 export interface LogSettings {
@@ -90,6 +103,7 @@ export class AppConfig {
     readonly api: ApiSettings,
     readonly logging: LogSettings,
     readonly reads: ReadSettings,
+    readonly listen: ListenSettings,
   ) {}
 
   static fromEnvironment(variables: EnvironmentVariables): AppConfig {
@@ -140,6 +154,8 @@ export class AppConfig {
         readTokens: listOf(variables.API_READ_TOKENS),
         rateLimit: {
           limit: variables.API_RATE_LIMIT,
+          unauthenticatedLimit:
+            variables.API_UNAUTHENTICATED_RATE_LIMIT ?? variables.API_RATE_LIMIT,
           windowMs: variables.API_RATE_LIMIT_WINDOW_MS,
         },
       },
@@ -152,11 +168,20 @@ export class AppConfig {
         statementTimeoutMs: variables.READ_STATEMENT_TIMEOUT_MS,
         maxOffset: variables.READ_MAX_OFFSET,
       },
+      listenSettings(variables),
     );
   }
 }
 
 const listOf = (value: string | undefined) => value?.split(',') ?? [];
+
+/** An open API (no token) stays on this machine unless HOST says otherwise. */
+function listenSettings(variables: EnvironmentVariables): ListenSettings {
+  if (variables.HOST) return { host: variables.HOST, chosenBy: 'HOST' };
+  const tokens = [variables.API_TOKEN, variables.API_ADMIN_TOKENS, variables.API_READ_TOKENS];
+  if (!tokens.some(Boolean)) return { host: '127.0.0.1', chosenBy: 'no-api-token' };
+  return { chosenBy: 'default' };
+}
 
 function databaseSettings(
   variables: EnvironmentVariables,

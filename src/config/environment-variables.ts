@@ -14,6 +14,7 @@ import {
   validateSync,
   ValidationError,
 } from 'class-validator';
+import { describeCrossFieldProblems } from './cross-field-problems';
 
 const CRISP_TIERS = ['plugin', 'website', 'user'] as const;
 export type CrispTier = (typeof CRISP_TIERS)[number];
@@ -27,8 +28,9 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 const LOG_FORMATS = ['json', 'pretty'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
 
-const TOKEN_RULE = 'each token 16 to 256 characters of A-Z a-z 0-9 . _ ~ + / = -';
-const TOKEN = '[A-Za-z0-9._~+/=-]{16,256}';
+const TOKEN_RULE = 'each token 32 to 256 characters of A-Z a-z 0-9 . _ ~ + / = -';
+/** 32 characters: a token from `openssl rand -hex 16` or longer; a guessable one is no gate. */
+const TOKEN = '[A-Za-z0-9._~+/=-]{32,256}';
 const TOKEN_PATTERN = new RegExp(`^${TOKEN}$`);
 const TOKEN_LIST_PATTERN = new RegExp(`^${TOKEN}(,${TOKEN})*$`);
 
@@ -69,6 +71,17 @@ export class EnvironmentVariables {
   @Min(0)
   @Max(65535)
   PORT = 4000;
+
+  /**
+   * The address to listen on. Unset: 127.0.0.1 when no API token is configured (an open API
+   * reachable from the network is a leak), else every interface.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9.:%_-]{1,255}$/, {
+    message: 'HOST: an IP address or a host name to listen on (0.0.0.0 or :: for every interface)',
+  })
+  HOST?: string;
 
   @Transform(emptyToUndefined)
   @IsOptional()
@@ -230,7 +243,10 @@ export class EnvironmentVariables {
   @IsBoolean()
   CRISP_RTM_ENABLED = true;
 
-  /** Secret of the plugin's Web Hooks; unset, POST /crisp/webhooks refuses every request. */
+  /**
+   * Secret of the plugin's Web Hooks (Crisp's, from the Marketplace); unset, POST /crisp/webhooks
+   * refuses every request. 8 characters at the least, not one repeated (see weak-secrets.ts).
+   */
   @Transform(emptyToUndefined)
   @IsOptional()
   @IsString()
@@ -321,6 +337,16 @@ export class EnvironmentVariables {
   @Min(0)
   API_RATE_LIMIT = 6_000;
 
+  /**
+   * Requests without a valid token (401s and public routes included) an IP address may make per
+   * window; unset: API_RATE_LIMIT. Health probes and Web Hooks are not counted.
+   */
+  @Transform(emptyToUndefinedInteger)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  API_UNAUTHENTICATED_RATE_LIMIT?: number;
+
   @Transform(toInteger)
   @IsInt()
   @Min(1_000)
@@ -360,58 +386,13 @@ function describeProblems(errors: ValidationError[]): string[] {
   });
 }
 
-function describeCrossFieldProblems(variables: EnvironmentVariables): string[] {
-  const problems: string[] = [];
-  if (variables.DATABASE_URL && variables.DB_HOST) {
-    problems.push('DATABASE_URL and DB_HOST: set one of them, not both');
-  }
-  problems.push(...embeddedDatabaseProblems(variables));
-  if (variables.DB_HOST && !variables.DB_NAME) {
-    problems.push('DB_NAME: required when DB_HOST is set');
-  }
-  if (variables.CRISP_WEBSITE_HOOK_KEY && /^(.)\1*$/.test(variables.CRISP_WEBSITE_HOOK_KEY)) {
-    problems.push('CRISP_WEBSITE_HOOK_KEY: must not be one character repeated');
-  }
-  if (Boolean(variables.CRISP_IDENTIFIER) !== Boolean(variables.CRISP_KEY)) {
-    problems.push('CRISP_IDENTIFIER and CRISP_KEY: set both or neither');
-  }
-  if (
-    variables.NODE_ENV === 'production' &&
-    !variables.API_TOKEN &&
-    !variables.API_ADMIN_TOKENS &&
-    !variables.API_READ_TOKENS
-  ) {
-    problems.push(
-      'API_TOKEN: required when NODE_ENV=production (the API would be open to anyone who reaches it)',
-    );
-  }
-  if (variables.CRISP_REST_URL.endsWith('/')) {
-    problems.push('CRISP_REST_URL: must not end with a slash (the Crisp client appends /v1/)');
-  }
-  return problems;
-}
-
-/** A production instance on a development database is a mistake unless it says otherwise. */
-function embeddedDatabaseProblems(variables: EnvironmentVariables): string[] {
-  const configured = Boolean(variables.DATABASE_URL || variables.DB_HOST);
-  if (configured && variables.EMBEDDED_DB === true)
-    return ['EMBEDDED_DB: true, but DATABASE_URL or DB_HOST is set: choose one'];
-  if (configured) return [];
-  if (variables.EMBEDDED_DB === false)
-    return ['DATABASE_URL or DB_HOST: required when EMBEDDED_DB=false'];
-  if (variables.NODE_ENV === 'production' && variables.EMBEDDED_DB !== true)
-    return [
-      'DATABASE_URL or DB_HOST: required when NODE_ENV=production (the embedded PostgreSQL is for development; EMBEDDED_DB=true runs it anyway)',
-    ];
-  return [];
-}
-
 export function validateEnvironment(environment: Record<string, string | undefined>) {
   const variables = plainToInstance(EnvironmentVariables, withoutUndefined(environment), {
     exposeDefaultValues: true,
   });
   const errors = validateSync(variables, { whitelist: false, skipMissingProperties: false });
-  const problems = [...describeProblems(errors), ...describeCrossFieldProblems(variables)];
+  const refused = new Set(errors.map((error) => error.property));
+  const problems = [...describeProblems(errors), ...describeCrossFieldProblems(variables, refused)];
   if (problems.length > 0) throw new ConfigValidationError(problems);
   return variables;
 }

@@ -5,6 +5,8 @@ import { ConfigValidationError } from './environment-variables';
 import { loadAppConfig } from './load-app-config';
 
 const NO_ENV_FILE = '/nonexistent/.env';
+const ADMIN_TOKEN = 'admin-token-0123456789abcdef0123456789';
+const READ_TOKEN = 'read-token-0123456789abcdef0123456789';
 
 function problemsOf(environment: Record<string, string>): string[] {
   try {
@@ -97,7 +99,7 @@ describe('loadAppConfig', () => {
     ]);
     const problems = problemsOf({
       API_TOKEN: 'too-short',
-      API_READ_TOKENS: 'ok-token-0123456789,x',
+      API_READ_TOKENS: 'ok-token-0123456789abcdef0123456789,x',
     });
     expect(problems.map((problem) => problem.split(':')[0])).toEqual([
       'API_TOKEN',
@@ -123,24 +125,20 @@ describe('loadAppConfig', () => {
       {
         NODE_ENV: 'production',
         DATABASE_URL: 'postgresql://db/crisp',
-        API_TOKEN: 'admin-token-0123456789',
-        API_ADMIN_TOKENS: 'admin-token-2-0123456789,admin-token-3-0123456789',
-        API_READ_TOKENS: 'read-token-0123456789',
+        API_TOKEN: ADMIN_TOKEN,
+        API_ADMIN_TOKENS: `${ADMIN_TOKEN}-2,${ADMIN_TOKEN}-3`,
+        API_READ_TOKENS: READ_TOKEN,
       },
       NO_ENV_FILE,
     );
-    expect(config.api.adminTokens).toEqual([
-      'admin-token-0123456789',
-      'admin-token-2-0123456789',
-      'admin-token-3-0123456789',
-    ]);
-    expect(config.api.readTokens).toEqual(['read-token-0123456789']);
+    expect(config.api.adminTokens).toEqual([ADMIN_TOKEN, `${ADMIN_TOKEN}-2`, `${ADMIN_TOKEN}-3`]);
+    expect(config.api.readTokens).toEqual([READ_TOKEN]);
     expect(config.logging).toEqual({ level: 'info', format: 'json' });
     expect(loadAppConfig({}, NO_ENV_FILE).logging.format).toBe('pretty');
   });
 
   it('falls back to the embedded PostgreSQL in production only when EMBEDDED_DB=true says so', () => {
-    const production = { NODE_ENV: 'production', API_TOKEN: 'admin-token-0123456789' };
+    const production = { NODE_ENV: 'production', API_TOKEN: ADMIN_TOKEN };
     expect(problemsOf(production)).toEqual([
       expect.stringMatching(
         /^DATABASE_URL or DB_HOST: required when NODE_ENV=production/,

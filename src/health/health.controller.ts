@@ -11,6 +11,7 @@ import {
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { Public } from '../auth/access.decorator';
 import type { ApiResponse } from '../common/api-response';
@@ -23,10 +24,14 @@ const DATABASE_TIMEOUT_MS = 2_000;
 /** The answer shape is the service's envelope, not terminus's: no generated API docs for it. */
 const PROBE = { noCache: true, swaggerDocumentation: false };
 
-/** Probes for orchestrators and load balancers; they carry no token. */
+/**
+ * Probes for orchestrators and load balancers; they carry no token, and no rate limit counts
+ * them (isExemptFromRateLimits; `@SkipThrottle()` says so to the API docs).
+ */
 @ApiTags('Health')
 @Controller('health')
 @Public()
+@SkipThrottle()
 export class HealthController {
   private readonly logger = new Logger(HealthController.name);
   private lastFailing: string | null = null;

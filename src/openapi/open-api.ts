@@ -4,6 +4,7 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import { getOptionsToken } from '@nestjs/throttler';
 import { ApiErrorDto } from '../common/dto/api-error.dto';
 import { errorResponse } from './api-error-responses';
+import { docsSecurityHeaders } from './docs-security-headers';
 import {
   ADMIN_TOKEN_SCHEME,
   documentGuards,
@@ -27,7 +28,12 @@ parameter to fix. Unknown parameters are refused with a 400.
 **Tokens.** When API tokens are configured, every endpoint not marked public needs
 \`Authorization: Bearer <token>\`. A read token opens the read endpoints; an admin token opens
 everything, including what spends Crisp quota or starts work. With no token configured
-(development) everything is open.`;
+(development) everything is open, and the service listens on 127.0.0.1 only unless \`HOST\` says
+otherwise.
+
+**Rate limits.** Past \`API_RATE_LIMIT\` requests per window a token gets 429; requests without a
+valid token (401s and public pages included) share \`API_UNAUTHENTICATED_RATE_LIMIT\` per
+address. Health probes and Web Hooks are not limited.`;
 
 const TOKEN_DESCRIPTIONS = {
   [READ_TOKEN_SCHEME]: 'A read token: the endpoints that only read the mirror.',
@@ -37,10 +43,17 @@ const TOKEN_DESCRIPTIONS = {
 
 /** Serves the OpenAPI UI and document; built on the first request, not at every start. */
 export function setUpOpenApi(app: INestApplication): void {
+  // Registered first, so the page and every asset under /docs leave with the policy.
+  app.use(`/${DOCS_PATH}`, docsSecurityHeaders);
   SwaggerModule.setup(DOCS_PATH, app, () => buildOpenApiDocument(app), {
     customSiteTitle: 'Crisp-Basedash Tool API',
-    // The UI would send the document to an online validator: nothing leaves for a third party.
-    swaggerOptions: { validatorUrl: null, persistAuthorization: true },
+    swaggerOptions: {
+      // The UI would send the document to an online validator: nothing leaves for a third party.
+      validatorUrl: null,
+      // A token typed into Authorize stays in the tab's memory, never in localStorage, where any
+      // script of this origin could read it and where it would outlive the session.
+      persistAuthorization: false,
+    },
   });
 }
 

@@ -3,12 +3,12 @@ import {
   Headers,
   HttpCode,
   HttpStatus,
+  PayloadTooLargeException,
   Post,
   Query,
   Req,
   ServiceUnavailableException,
   UnauthorizedException,
-  type RawBodyRequest,
 } from '@nestjs/common';
 import {
   ApiBody,
@@ -18,12 +18,15 @@ import {
   ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
 import type { Request } from 'express';
 import { AppConfig } from '../config/app-config';
 import type { ApiResponse } from '../common/api-response';
+import { REQUEST_BODY_LIMIT_BYTES } from '../common/request-body-limit';
 import { ApiErrors } from '../openapi/api-error-responses';
 import { WebhookAckDto, WebhookEventDto } from './dto/webhook-event.dto';
-import { verifyWebhookSignature } from './webhook-signature';
+import { parseHookBody, readHookBody } from './hook-body';
+import { PluginHookSignature } from './webhook-signature';
 import { WebhookIntakeService } from './webhook-intake.service';
 import { isWebsiteHookKey } from './website-hook-key';
 import { Public } from '../auth/access.decorator';
@@ -39,19 +42,23 @@ const ACKNOWLEDGED = {
   description: 'Stored (committed), ignored, or set aside (kept whole in `set_aside_events`)',
 };
 const STORE_ERRORS = {
-  400: 'A body that is not JSON',
-  413: 'A body above 1 MB',
+  400: 'A body sent as `application/json` that is not a JSON object or array (judged only once the signature or key is verified)',
+  413: 'A body above 1 MB (only once the signature or key is verified: an unverified body is a 401, whatever its size)',
   503: 'The event could be neither stored nor set aside yet (buffer full, database unreachable, shutting down); Crisp retries',
 };
 
 /**
  * Crisp Web Hooks, the second door: signed Plugin Hooks and keyed Website Hooks. This controller
  * only authenticates (the signature, the key) and answers; WebhookIntakeService takes the hook
- * down the same line as RTM's. Anything stored or set aside is answered 200, since Crisp retries
+ * down the same line as RTM's. Nothing is parsed before the hook is authenticated: the key, and
+ * the signature headers, are checked before the body is read, the HMAC as the raw body streams
+ * in (hook-body.ts); only then is the body parsed as JSON. Anything stored or set aside is answered 200, since Crisp retries
  * other answers and may suspend the endpoint.
  */
 @ApiTags('Real time')
 @Public()
+// No rate limit counts Web Hooks (isExemptFromRateLimits); this tells the API docs.
+@SkipThrottle()
 @Controller('crisp/webhooks')
 export class WebhooksController {
   constructor(
@@ -84,22 +91,21 @@ export class WebhooksController {
     401: 'A missing or wrong signature, a missing or stale timestamp, or no `CRISP_WEBHOOK_SECRET` configured',
   })
   async receive(
-    @Req() request: RawBodyRequest<Request>,
+    @Req() request: Request,
     @Headers('x-crisp-request-timestamp') timestamp: string | undefined,
     @Headers('x-crisp-signature') signature: string | undefined,
   ): Promise<ApiResponse<null>> {
     const { webhookSecret, webhookMaxAgeMs } = this.config.realtime;
     if (!webhookSecret)
       throw new UnauthorizedException('Web Hooks are not configured (CRISP_WEBHOOK_SECRET)');
-    const verdict = verifyWebhookSignature({
-      secret: webhookSecret,
-      rawBody: request.rawBody ?? Buffer.alloc(0),
-      timestamp,
-      signature,
-      maxAgeMs: webhookMaxAgeMs,
-    });
+    const check = PluginHookSignature.fromHeaders(webhookSecret, timestamp, signature);
+    if (typeof check === 'string') throw new UnauthorizedException(`Web Hook signature ${check}`);
+    const body = await readHookBody(request, REQUEST_BODY_LIMIT_BYTES, (chunk) =>
+      check.update(chunk),
+    );
+    const verdict = check.verdict(webhookMaxAgeMs);
     if (verdict !== 'valid') throw new UnauthorizedException(`Web Hook signature ${verdict}`);
-    return this.store(request);
+    return this.store(request, body);
   }
 
   @Post('website')
@@ -121,20 +127,24 @@ export class WebhooksController {
     401: 'A missing or wrong `key`, or no `CRISP_WEBSITE_HOOK_KEY` configured',
   })
   async receiveWebsiteHook(
-    @Req() request: RawBodyRequest<Request>,
+    @Req() request: Request,
     @Query('key') key: unknown,
   ): Promise<ApiResponse<null>> {
     const { websiteHookKey } = this.config.realtime;
     if (!websiteHookKey)
       throw new UnauthorizedException('Website Hooks are not configured (CRISP_WEBSITE_HOOK_KEY)');
+    // Before the body is read: a wrong key costs nothing, whatever follows it.
     if (!isWebsiteHookKey(websiteHookKey, key))
       throw new UnauthorizedException('Website Hook key missing or wrong');
-    return this.store(request);
+    return this.store(request, await readHookBody(request, REQUEST_BODY_LIMIT_BYTES));
   }
 
-  private async store(request: RawBodyRequest<Request>): Promise<ApiResponse<null>> {
+  /** `body`: the raw bytes of an authenticated hook, null when above the limit. */
+  private async store(request: Request, body: Buffer | null): Promise<ApiResponse<null>> {
+    if (body === null) throw new PayloadTooLargeException('Request body is too large');
+    const parsed = parseHookBody(body, request.headers['content-type']);
     try {
-      const outcome = await this.intake.receive(request.rawBody ?? Buffer.alloc(0), request.body);
+      const outcome = await this.intake.receive(body, parsed);
       return { code: HttpStatus.OK, message: ANSWERS[outcome], data: null };
     } catch {
       throw new ServiceUnavailableException('Event not stored yet; retry later');

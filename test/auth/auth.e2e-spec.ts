@@ -5,9 +5,9 @@ import { createTestApp, testConfig } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-databases';
 import { exampleUrl, registeredRoutes } from '../support/registered-routes';
 
-const ADMIN = 'admin-token-0123456789abcdef';
-const SECOND_ADMIN = 'second-admin-token-0123456789';
-const READ = 'read-token-0123456789abcdef';
+const ADMIN = 'admin-token-0123456789abcdef-0123456789';
+const SECOND_ADMIN = 'second-admin-token-0123456789abcdef';
+const READ = 'read-token-0123456789abcdef-0123456789';
 
 /** Endpoints anyone may call: health probes, Web Hooks (signed or keyed), the docs and the page shell. */
 const PUBLIC_ROUTES = new Set([
@@ -32,6 +32,8 @@ describe('API tokens and rate limits', () => {
         API_ADMIN_TOKENS: SECOND_ADMIN,
         API_READ_TOKENS: READ,
         API_RATE_LIMIT: '8',
+        // The per-address limit without a token has tests of its own (unauthenticated-rate-limit).
+        API_UNAUTHENTICATED_RATE_LIMIT: '1000',
         API_RATE_LIMIT_WINDOW_MS: '60000',
         BACKFILL_POLL_INTERVAL_MS: '0',
       }),

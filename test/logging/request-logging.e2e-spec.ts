@@ -7,7 +7,7 @@ import { captureLines } from '../support/log-capture';
 import { createTestApp, testConfig } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-databases';
 
-const TOKEN = 'logging-admin-token-0123456789';
+const TOKEN = 'logging-admin-token-0123456789abcdef';
 
 describe('structured logs and request ids', () => {
   let database: TestDatabase;

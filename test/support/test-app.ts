@@ -29,7 +29,6 @@ export async function createTestApp(
     moduleRef.createNestApplication<NestExpressApplication>({
       logger: ['error', 'warn'],
       bodyParser: false,
-      rawBody: true,
     }),
     logger,
   );

@@ -22,6 +22,7 @@ import {
   type DatabaseServer,
 } from '../../src/database/database-server';
 import { createHttpApp } from '../../src/http-app';
+import { listenAsConfigured } from '../../src/http-listen';
 import { RtmListenerService } from '../../src/realtime/rtm-listener.service';
 import { CrispSimulator } from '../crisp-simulator';
 import { banner, DemoProgress } from './demo-report';
@@ -84,8 +85,7 @@ async function startDemo(running: Running): Promise<void> {
     simulator.traffic.start();
   });
   logger.log('Database connection successfully connected');
-  await app.listen(config.port);
-  logger.log(`Server is running on port ${config.port}`);
+  logger.log(await listenAsConfigured(app, config));
 
   // The equivalent of POST /crisp/backfill/:websiteId, so the history shows too.
   const { status: backfill } = await app.get(BackfillService).startOrJoin(websiteId);
