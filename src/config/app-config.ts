@@ -40,6 +40,8 @@ export interface ReadSettings {
   poolSize: number;
   statementTimeoutMs: number;
   maxOffset: number;
+  /** The longest a read waits for buffered changes to commit first. */
+  yieldMs: number;
 }
 
 export interface RealtimeSettings {
@@ -167,6 +169,7 @@ export class AppConfig {
         poolSize: variables.DB_READ_POOL_SIZE,
         statementTimeoutMs: variables.READ_STATEMENT_TIMEOUT_MS,
         maxOffset: variables.READ_MAX_OFFSET,
+        yieldMs: variables.READ_YIELD_MS,
       },
       listenSettings(variables),
     );

@@ -153,6 +153,16 @@ export class EnvironmentVariables {
   @Max(100_000_000)
   READ_MAX_OFFSET = 10_000;
 
+  /**
+   * How long a read API query waits, while Web Hook or RTM changes wait for their commit, before
+   * it runs anyway: ingestion goes first, and no read waits longer than this for it (0: never).
+   */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  READ_YIELD_MS = 250;
+
   @Transform(toInteger)
   @IsInt()
   @Min(1)

@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import type { DatabaseConnection } from './database-connection';
+import { IngestFirstGate } from './ingest-first-gate';
 
 /** The connection the service was started with, for the few parts that need a client of their own. */
 export const DATABASE_CONNECTION = Symbol('DatabaseConnection');
@@ -10,8 +11,8 @@ export class DatabaseConnectionModule {
   static register(connection: DatabaseConnection): DynamicModule {
     return {
       module: DatabaseConnectionModule,
-      providers: [{ provide: DATABASE_CONNECTION, useValue: connection }],
-      exports: [DATABASE_CONNECTION],
+      providers: [{ provide: DATABASE_CONNECTION, useValue: connection }, IngestFirstGate],
+      exports: [DATABASE_CONNECTION, IngestFirstGate],
     };
   }
 }

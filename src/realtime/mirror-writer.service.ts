@@ -7,6 +7,7 @@ import { ConversationsRepository } from '../conversations/conversations.reposito
 import { MetricsService, secondsSince } from '../metrics/metrics.service';
 import { dataRefusalState } from '../database/database-refusal';
 import type { MirrorChange } from './mirror-change';
+import { IngestFirstGate } from '../database/ingest-first-gate';
 import { SetAsideService } from '../set-aside/set-aside.service';
 
 /** Where a change came from: what is set aside if PostgreSQL refuses it is the whole event. */
@@ -71,6 +72,7 @@ export class MirrorWriterService implements BeforeApplicationShutdown {
     private readonly messages: ConversationMessagesRepository,
     private readonly metrics: MetricsService,
     private readonly setAside: SetAsideService,
+    private readonly ingestFirst: IngestFirstGate,
   ) {}
 
   /** Called after a commit with the conversations that commit created (to fetch their metadata). */
@@ -114,6 +116,7 @@ export class MirrorWriterService implements BeforeApplicationShutdown {
           }),
         ),
     );
+    this.ingestFirst.setIngesting(true);
     this.schedule();
     return Promise.all(written).then((results) =>
       results.includes('set-aside') ? 'set-aside' : 'committed',
@@ -179,6 +182,7 @@ export class MirrorWriterService implements BeforeApplicationShutdown {
       );
     } finally {
       if (done.size > 0) this.queue = this.queue.filter((pending) => !done.has(pending));
+      this.ingestFirst.setIngesting(this.queue.length > 0);
     }
   }
 
