@@ -18,6 +18,8 @@ import {
   type MessageBatch,
   type RequestMeter,
 } from '../crisp/crisp-rest.service';
+import { isTransientDatabaseError } from '../database/database-connectivity';
+import { TransientRetryWindow } from '../database/transient-retry-window';
 import type { BackfillJob } from './backfill-job.entity';
 import { BackfillJobsRepository, type PendingConversation } from './backfill-jobs.repository';
 import { BackfillBatchStore } from './backfill-batch-store';
@@ -27,6 +29,9 @@ import { WebsiteLockService, type HeldLock } from './website-lock.service';
 
 /** How many of a conversation's batches may wait for the writer while its worker reads on. */
 const WRITES_AHEAD = 2;
+
+/** How often a wait before resuming looks whether the service is shutting down. */
+const STOP_CHECK_MS = 100;
 
 /** Raised inside a run when the service is shutting down: the job stays resumable. */
 class StopRequested extends Error {}
@@ -38,7 +43,7 @@ class LockLost extends StopRequested {}
  * Runs one backfill job from its checkpoint: lists every conversation page (checkpoint per page),
  * then reads each listed conversation's messages back to the first (checkpoint per batch).
  * Every write and its checkpoint commit in one transaction, so a crash never loses or repeats
- * work beyond the request in flight.
+ * work beyond the request in flight, and a run cut by a database error resumes from there.
  */
 @Injectable()
 export class BackfillRunnerService {
@@ -75,20 +80,58 @@ export class BackfillRunnerService {
     return 'ran';
   }
 
+  /**
+   * Runs the job from its checkpoint; after a transient database error (a terminated session, a
+   * restart) it waits and runs again from the checkpoint, still under the lock, for as long as
+   * the retry window allows: only then, or for any other error, does the job fail.
+   */
   private async runLocked(jobId: string) {
-    // Re-read under the lock: another instance may have finished or advanced it meanwhile.
-    const job = await this.jobs.get(jobId);
-    const waiting = job.status === 'paused' && job.resumeAt && job.resumeAt > new Date();
-    if (job.status === 'completed' || job.status === 'failed' || waiting) return;
-    await this.jobs.markRunning(job.id);
-    try {
-      if (job.phase === 'listing') await this.listConversations(job);
-      await this.readAllMessages(job);
-      await this.jobs.markFinished(job.id, { failed: false });
-      this.logger.log(`Backfill ${job.id} of website ${job.websiteId} completed`);
-    } catch (error) {
-      await this.settleFailure(job, error);
+    const retry = new TransientRetryWindow();
+    for (;;) {
+      let job: BackfillJob | undefined;
+      try {
+        // Re-read under the lock: another instance may have finished or advanced it meanwhile.
+        job = await this.jobs.get(jobId);
+        const waiting = job.status === 'paused' && job.resumeAt && job.resumeAt > new Date();
+        if (job.status === 'completed' || job.status === 'failed' || waiting) return;
+        await this.jobs.markRunning(job.id);
+        if (job.phase === 'listing') await this.listConversations(job, retry);
+        await this.readAllMessages(job, retry);
+        await this.jobs.markFinished(job.id, { failed: false });
+        this.logger.log(`Backfill ${job.id} of website ${job.websiteId} completed`);
+        return;
+      } catch (error) {
+        const next = await this.afterFailure(jobId, error, retry);
+        if (next === 'resume') continue;
+        // Shutting down while waiting: the job stays as it is, resumable.
+        if (next === 'stop') return;
+        if (job === undefined) throw error;
+        await this.settleFailure(job, error);
+        return;
+      }
     }
+  }
+
+  /** After a transient database error, waits the backoff and says to resume (or to stop). */
+  private async afterFailure(
+    jobId: string,
+    error: unknown,
+    retry: TransientRetryWindow,
+  ): Promise<'resume' | 'stop' | 'settle'> {
+    if (error instanceof StopRequested || !isTransientDatabaseError(error)) return 'settle';
+    const delay = retry.failed();
+    if (delay === null) return 'settle';
+    const message = error instanceof Error ? error.message : String(error);
+    this.logger.warn(
+      `Backfill ${jobId}: database unreachable (${message}); resuming from its checkpoint in ${delay} ms`,
+    );
+    const until = Date.now() + delay;
+    // In short steps, so that a shutdown is not held up by the wait.
+    while (Date.now() < until && !this.stopping) {
+      const step = Math.min(STOP_CHECK_MS, until - Date.now());
+      await new Promise((resolve) => setTimeout(resolve, step));
+    }
+    return this.stopping ? 'stop' : 'resume';
   }
 
   private async settleFailure(job: BackfillJob, error: unknown) {
@@ -111,7 +154,7 @@ export class BackfillRunnerService {
   }
 
   /** Lists page after page; the next page is fetched while the current one is being stored. */
-  private async listConversations(job: BackfillJob) {
+  private async listConversations(job: BackfillJob, retry: TransientRetryWindow) {
     const fetchPage = (page: number) => {
       const meter: RequestMeter = { requests: 0 };
       const sentAt = new Date();
@@ -146,6 +189,7 @@ export class BackfillRunnerService {
         }));
         await this.jobs.recordListedPage(manager, job.id, page, work, meter.requests, lastPage);
       });
+      retry.progressed();
       if (lastPage) return;
     }
   }
@@ -155,11 +199,12 @@ export class BackfillRunnerService {
    * all. Every batch handed to the writer has committed or failed before this returns, so no
    * write of this run can land after the website's lock is released (on a stop as well).
    */
-  private async readAllMessages(job: BackfillJob) {
+  private async readAllMessages(job: BackfillJob, retry: TransientRetryWindow) {
     const pending = await this.jobs.pendingConversations(job.id);
-    const writer = new BackfillBatchWriter((batches) => {
+    const writer = new BackfillBatchWriter(async (batches) => {
       this.throwIfLockLost();
-      return this.batchStore.store(job.id, batches);
+      await this.batchStore.store(job.id, batches);
+      retry.progressed();
     });
     let next = 0;
     let failure: Error | undefined;
