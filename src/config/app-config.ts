@@ -51,6 +51,8 @@ export interface RealtimeSettings {
   reconcileIntervalMs: number;
   reconcileLookbackMs: number;
   bufferLimit: number;
+  /** Approximate bytes of the events waiting (their JSON payloads); see MIRROR_BUFFER_BYTES. */
+  bufferBytes: number;
   batchSize: number;
   flushMs: number;
   stallMs: number;
@@ -128,6 +130,7 @@ export class AppConfig {
         reconcileIntervalMs: variables.RECONCILE_INTERVAL_MS,
         reconcileLookbackMs: variables.RECONCILE_LOOKBACK_MS,
         bufferLimit: variables.MIRROR_BUFFER_LIMIT,
+        bufferBytes: variables.MIRROR_BUFFER_BYTES,
         batchSize: variables.MIRROR_BATCH_SIZE,
         flushMs: variables.MIRROR_FLUSH_MS,
         stallMs: variables.MIRROR_STALL_MS,

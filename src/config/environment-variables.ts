@@ -280,6 +280,15 @@ export class EnvironmentVariables {
   @Min(100)
   MIRROR_BUFFER_LIMIT = 100_000;
 
+  /**
+   * The same bound in bytes: the approximate size (UTF-8 JSON) of the events whose changes wait in
+   * memory. Changes vary in size by orders of magnitude, so a count alone does not bound memory.
+   */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1_024)
+  MIRROR_BUFFER_BYTES = 64 * 1024 * 1024;
+
   /** Micro-batches of events: flushed at this size or after this many milliseconds. */
   @Transform(toInteger)
   @IsInt()
