@@ -268,6 +268,16 @@ export class EnvironmentVariables {
   @Min(0)
   RECONCILE_INTERVAL_MS = 300_000;
 
+  /**
+   * How often the catch-up lists the plugin's websites again (when CRISP_WEBSITE_IDS is unset), so
+   * a website the plugin is added to is caught up without a restart; 0: at every run. Each listing
+   * costs a request per 20 websites, plus one.
+   */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  RECONCILE_WEBSITES_REFRESH_MS = 600_000;
+
   /** How far before the watermark a catch-up looks again, for clock skew and late writes. */
   @Transform(toInteger)
   @IsInt()

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { BackfillModule } from '../backfill/backfill.module';
 import { ConversationsModule } from '../conversations/conversations.module';
 import { CrispModule } from '../crisp/crisp.module';
+import { CatchUpWebsitesService } from './catch-up-websites.service';
 import { ConversationCatchUpService } from './conversation-catch-up.service';
 import { ConversationMetadataService } from './conversation-metadata.service';
 import { CrispEventIngestService } from './crisp-event-ingest.service';
@@ -24,6 +25,7 @@ import { WebhooksController } from './webhooks.controller';
     CrispEventIngestService,
     ConversationMetadataService,
     ConversationCatchUpService,
+    CatchUpWebsitesService,
     RtmListenerService,
     RtmLeaderElectionService,
     ReconcilerService,
