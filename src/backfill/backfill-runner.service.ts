@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { waitUnless } from '../common/wait-unless';
 import { AppConfig } from '../config/app-config';
 import { ConversationsRepository } from '../conversations/conversations.repository';
 import {
@@ -18,7 +19,6 @@ import {
   type MessageBatch,
   type RequestMeter,
 } from '../crisp/crisp-rest.service';
-import { isTransientDatabaseError } from '../database/database-connectivity';
 import { TransientRetryWindow } from '../database/transient-retry-window';
 import type { BackfillJob } from './backfill-job.entity';
 import { BackfillJobsRepository, type PendingConversation } from './backfill-jobs.repository';
@@ -29,9 +29,6 @@ import { WebsiteLockService, type HeldLock } from './website-lock.service';
 
 /** How many of a conversation's batches may wait for the writer while its worker reads on. */
 const WRITES_AHEAD = 2;
-
-/** How often a wait before resuming looks whether the service is shutting down. */
-const STOP_CHECK_MS = 100;
 
 /** Raised inside a run when the service is shutting down: the job stays resumable. */
 class StopRequested extends Error {}
@@ -67,13 +64,27 @@ export class BackfillRunnerService {
     this.stopping = true;
   }
 
-  /** Runs the job unless another runner (here or in another instance) holds its website. */
+  /**
+   * Runs the job unless another runner (here or in another instance) holds its website. Taking
+   * the lock waits out a transient database error too, within the same window as the run.
+   */
   async run(jobId: string): Promise<'ran' | 'busy'> {
-    const job = await this.jobs.get(jobId);
-    const lock = await this.locks.tryAcquire('backfill', job.websiteId);
+    const retry = new TransientRetryWindow();
+    let lock: HeldLock | null;
+    for (;;) {
+      try {
+        const job = await this.jobs.get(jobId);
+        lock = await this.locks.tryAcquire('backfill', job.websiteId);
+        break;
+      } catch (error) {
+        const next = await this.afterFailure(jobId, error, retry);
+        if (next === 'stop') return 'busy';
+        if (next === 'settle') throw error;
+      }
+    }
     if (!lock) return 'busy';
     try {
-      await this.runLock.run(lock, () => this.runLocked(jobId));
+      await this.runLock.run(lock, () => this.runLocked(jobId, retry));
     } finally {
       await lock.release();
     }
@@ -85,8 +96,7 @@ export class BackfillRunnerService {
    * restart) it waits and runs again from the checkpoint, still under the lock, for as long as
    * the retry window allows: only then, or for any other error, does the job fail.
    */
-  private async runLocked(jobId: string) {
-    const retry = new TransientRetryWindow();
+  private async runLocked(jobId: string, retry: TransientRetryWindow) {
     for (;;) {
       let job: BackfillJob | undefined;
       try {
@@ -118,20 +128,13 @@ export class BackfillRunnerService {
     error: unknown,
     retry: TransientRetryWindow,
   ): Promise<'resume' | 'stop' | 'settle'> {
-    if (error instanceof StopRequested || !isTransientDatabaseError(error)) return 'settle';
-    const delay = retry.failed();
+    const delay = error instanceof StopRequested ? null : retry.delayAfter(error);
     if (delay === null) return 'settle';
     const message = error instanceof Error ? error.message : String(error);
     this.logger.warn(
       `Backfill ${jobId}: database unreachable (${message}); resuming from its checkpoint in ${delay} ms`,
     );
-    const until = Date.now() + delay;
-    // In short steps, so that a shutdown is not held up by the wait.
-    while (Date.now() < until && !this.stopping) {
-      const step = Math.min(STOP_CHECK_MS, until - Date.now());
-      await new Promise((resolve) => setTimeout(resolve, step));
-    }
-    return this.stopping ? 'stop' : 'resume';
+    return (await waitUnless(delay, () => this.stopping)) ? 'resume' : 'stop';
   }
 
   private async settleFailure(job: BackfillJob, error: unknown) {

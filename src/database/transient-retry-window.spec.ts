@@ -25,6 +25,14 @@ describe('TransientRetryWindow: wait and resume, for a bounded time without prog
     expect(retry.failed()).toBeNull();
   });
 
+  it('waits only after a transient database error', () => {
+    const retry = new TransientRetryWindow(options, clock);
+    const terminated = Object.assign(new Error('terminating connection'), { code: '57P01' });
+    expect(retry.delayAfter(terminated)).toBe(100);
+    expect(retry.delayAfter(Object.assign(new Error('unique'), { code: '23505' }))).toBeNull();
+    expect(retry.delayAfter(new Error('Crisp GET … failed: 500 (server)'))).toBeNull();
+  });
+
   it('starts a new window, and the short delays again, after progress', () => {
     const retry = new TransientRetryWindow(options, clock);
     retry.failed();

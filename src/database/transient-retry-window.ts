@@ -1,3 +1,5 @@
+import { isTransientDatabaseError } from './database-connectivity';
+
 export interface TransientRetryOptions {
   /** How long failures may go on, with no progress between them, before the work gives up. */
   windowMs: number;
@@ -26,6 +28,11 @@ export class TransientRetryWindow {
     private readonly options: TransientRetryOptions = DEFAULT_TRANSIENT_RETRY,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /** The wait before trying again after `error`, or null: not transient, or the window is spent. */
+  delayAfter(error: unknown): number | null {
+    return isTransientDatabaseError(error) ? this.failed() : null;
+  }
 
   /** The wait before the next attempt, or null: the window is spent, give up. */
   failed(): number | null {
