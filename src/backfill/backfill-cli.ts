@@ -41,7 +41,8 @@ async function main(argv: string[]): Promise<number> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    const websites = argv[0] === '--all' ? await allWebsites(app.get(CrispRestService)) : [argv[0]];
+    const websites =
+      argv[0] === '--all' ? await app.get(CrispRestService).listAllPluginWebsiteIds() : [argv[0]];
     let exitCode: number = EXIT.completed;
     for (const websiteId of websites) {
       const outcome = await backfillWebsite(app.get(BackfillService), websiteId);
@@ -51,15 +52,6 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     await app.close();
     await database.close();
-  }
-}
-
-async function allWebsites(crisp: CrispRestService): Promise<string[]> {
-  const websites: string[] = [];
-  for (let page = 1; ; page += 1) {
-    const batch = await crisp.listPluginWebsites(page);
-    websites.push(...batch.flatMap((website) => (website.website_id ? [website.website_id] : [])));
-    if (batch.length === 0) return websites;
   }
 }
 

@@ -191,6 +191,17 @@ export class BackfillJobsRepository {
     return rows.map((row) => ({ ...row, messagesStored: Number(row.messagesStored) }));
   }
 
+  /**
+   * Websites with a backfill job that did not fail: websites someone asked to mirror and the
+   * token can read, which the catch-up then keeps current.
+   */
+  async websitesBackfilled(): Promise<string[]> {
+    const rows: { website_id: string }[] = await this.dataSource.query(
+      `SELECT DISTINCT website_id FROM backfill_jobs WHERE status <> 'failed' ORDER BY website_id`,
+    );
+    return rows.map((row) => row.website_id);
+  }
+
   /** How many jobs are in each status. */
   async countByStatus(): Promise<Map<BackfillJob['status'], number>> {
     const rows: { status: BackfillJob['status']; jobs: number }[] = await this.dataSource.query(

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { waitUnless } from '../common/wait-unless';
 import { AppConfig } from '../config/app-config';
 import {
   conversationRecordFromCrisp,
@@ -17,6 +18,7 @@ import {
   type MessageBatch,
   type RequestMeter,
 } from '../crisp/crisp-rest.service';
+import { TransientRetryWindow } from '../database/transient-retry-window';
 import type { BackfillJob } from './backfill-job.entity';
 import { BackfillJobsRepository, type PendingConversation } from './backfill-jobs.repository';
 import { BackfillBatchStore } from './backfill-batch-store';
@@ -38,7 +40,7 @@ class LockLost extends StopRequested {}
  * Runs one backfill job from its checkpoint: lists every conversation page (checkpoint per page),
  * then reads each listed conversation's messages back to the first (checkpoint per batch).
  * Every write and its checkpoint commit in one transaction, so a crash never loses or repeats
- * work beyond the request in flight.
+ * work beyond the request in flight, and a run cut by a database error resumes from there.
  */
 @Injectable()
 export class BackfillRunnerService {
@@ -62,33 +64,77 @@ export class BackfillRunnerService {
     this.stopping = true;
   }
 
-  /** Runs the job unless another runner (here or in another instance) holds its website. */
+  /**
+   * Runs the job unless another runner (here or in another instance) holds its website. Taking
+   * the lock waits out a transient database error too, within the same window as the run.
+   */
   async run(jobId: string): Promise<'ran' | 'busy'> {
-    const job = await this.jobs.get(jobId);
-    const lock = await this.locks.tryAcquire('backfill', job.websiteId);
+    const retry = new TransientRetryWindow();
+    let lock: HeldLock | null;
+    for (;;) {
+      try {
+        const job = await this.jobs.get(jobId);
+        lock = await this.locks.tryAcquire('backfill', job.websiteId);
+        break;
+      } catch (error) {
+        const next = await this.afterFailure(jobId, error, retry);
+        if (next === 'stop') return 'busy';
+        if (next === 'settle') throw error;
+      }
+    }
     if (!lock) return 'busy';
     try {
-      await this.runLock.run(lock, () => this.runLocked(jobId));
+      await this.runLock.run(lock, () => this.runLocked(jobId, retry));
     } finally {
       await lock.release();
     }
     return 'ran';
   }
 
-  private async runLocked(jobId: string) {
-    // Re-read under the lock: another instance may have finished or advanced it meanwhile.
-    const job = await this.jobs.get(jobId);
-    const waiting = job.status === 'paused' && job.resumeAt && job.resumeAt > new Date();
-    if (job.status === 'completed' || job.status === 'failed' || waiting) return;
-    await this.jobs.markRunning(job.id);
-    try {
-      if (job.phase === 'listing') await this.listConversations(job);
-      await this.readAllMessages(job);
-      await this.jobs.markFinished(job.id, { failed: false });
-      this.logger.log(`Backfill ${job.id} of website ${job.websiteId} completed`);
-    } catch (error) {
-      await this.settleFailure(job, error);
+  /**
+   * Runs the job from its checkpoint; after a transient database error (a terminated session, a
+   * restart) it waits and runs again from the checkpoint, still under the lock, for as long as
+   * the retry window allows: only then, or for any other error, does the job fail.
+   */
+  private async runLocked(jobId: string, retry: TransientRetryWindow) {
+    for (;;) {
+      let job: BackfillJob | undefined;
+      try {
+        // Re-read under the lock: another instance may have finished or advanced it meanwhile.
+        job = await this.jobs.get(jobId);
+        const waiting = job.status === 'paused' && job.resumeAt && job.resumeAt > new Date();
+        if (job.status === 'completed' || job.status === 'failed' || waiting) return;
+        await this.jobs.markRunning(job.id);
+        if (job.phase === 'listing') await this.listConversations(job, retry);
+        await this.readAllMessages(job, retry);
+        await this.jobs.markFinished(job.id, { failed: false });
+        this.logger.log(`Backfill ${job.id} of website ${job.websiteId} completed`);
+        return;
+      } catch (error) {
+        const next = await this.afterFailure(jobId, error, retry);
+        if (next === 'resume') continue;
+        // Shutting down while waiting: the job stays as it is, resumable.
+        if (next === 'stop') return;
+        if (job === undefined) throw error;
+        await this.settleFailure(job, error);
+        return;
+      }
     }
+  }
+
+  /** After a transient database error, waits the backoff and says to resume (or to stop). */
+  private async afterFailure(
+    jobId: string,
+    error: unknown,
+    retry: TransientRetryWindow,
+  ): Promise<'resume' | 'stop' | 'settle'> {
+    const delay = error instanceof StopRequested ? null : retry.delayAfter(error);
+    if (delay === null) return 'settle';
+    const message = error instanceof Error ? error.message : String(error);
+    this.logger.warn(
+      `Backfill ${jobId}: database unreachable (${message}); resuming from its checkpoint in ${delay} ms`,
+    );
+    return (await waitUnless(delay, () => this.stopping)) ? 'resume' : 'stop';
   }
 
   private async settleFailure(job: BackfillJob, error: unknown) {
@@ -111,7 +157,7 @@ export class BackfillRunnerService {
   }
 
   /** Lists page after page; the next page is fetched while the current one is being stored. */
-  private async listConversations(job: BackfillJob) {
+  private async listConversations(job: BackfillJob, retry: TransientRetryWindow) {
     const fetchPage = (page: number) => {
       const meter: RequestMeter = { requests: 0 };
       const sentAt = new Date();
@@ -146,6 +192,7 @@ export class BackfillRunnerService {
         }));
         await this.jobs.recordListedPage(manager, job.id, page, work, meter.requests, lastPage);
       });
+      retry.progressed();
       if (lastPage) return;
     }
   }
@@ -155,11 +202,12 @@ export class BackfillRunnerService {
    * all. Every batch handed to the writer has committed or failed before this returns, so no
    * write of this run can land after the website's lock is released (on a stop as well).
    */
-  private async readAllMessages(job: BackfillJob) {
+  private async readAllMessages(job: BackfillJob, retry: TransientRetryWindow) {
     const pending = await this.jobs.pendingConversations(job.id);
-    const writer = new BackfillBatchWriter((batches) => {
+    const writer = new BackfillBatchWriter(async (batches) => {
       this.throwIfLockLost();
-      return this.batchStore.store(job.id, batches);
+      await this.batchStore.store(job.id, batches);
+      retry.progressed();
     });
     let next = 0;
     let failure: Error | undefined;

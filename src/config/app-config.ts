@@ -52,7 +52,11 @@ export interface RealtimeSettings {
   websiteIds?: string[];
   reconcileIntervalMs: number;
   reconcileLookbackMs: number;
+  /** How often the plugin's websites are listed again (0: at every catch-up run). */
+  websitesRefreshMs: number;
   bufferLimit: number;
+  /** Approximate bytes of the events waiting (their JSON payloads); see MIRROR_BUFFER_BYTES. */
+  bufferBytes: number;
   batchSize: number;
   flushMs: number;
   stallMs: number;
@@ -143,7 +147,9 @@ export class AppConfig {
         websiteIds: variables.CRISP_WEBSITE_IDS?.split(','),
         reconcileIntervalMs: variables.RECONCILE_INTERVAL_MS,
         reconcileLookbackMs: variables.RECONCILE_LOOKBACK_MS,
+        websitesRefreshMs: variables.RECONCILE_WEBSITES_REFRESH_MS,
         bufferLimit: variables.MIRROR_BUFFER_LIMIT,
+        bufferBytes: variables.MIRROR_BUFFER_BYTES,
         batchSize: variables.MIRROR_BATCH_SIZE,
         flushMs: variables.MIRROR_FLUSH_MS,
         stallMs: variables.MIRROR_STALL_MS,

@@ -294,6 +294,16 @@ export class EnvironmentVariables {
   @Min(0)
   RECONCILE_INTERVAL_MS = 300_000;
 
+  /**
+   * How often the catch-up lists the plugin's websites again (when CRISP_WEBSITE_IDS is unset), so
+   * a website the plugin is added to is caught up without a restart; 0: at every run. Each listing
+   * costs a request per 20 websites, plus one.
+   */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  RECONCILE_WEBSITES_REFRESH_MS = 600_000;
+
   /** How far before the watermark a catch-up looks again, for clock skew and late writes. */
   @Transform(toInteger)
   @IsInt()
@@ -305,6 +315,15 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(100)
   MIRROR_BUFFER_LIMIT = 100_000;
+
+  /**
+   * The same bound in bytes: the approximate size (UTF-8 JSON) of the events whose changes wait in
+   * memory. Changes vary in size by orders of magnitude, so a count alone does not bound memory.
+   */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1_024)
+  MIRROR_BUFFER_BYTES = 64 * 1024 * 1024;
 
   /** Micro-batches of events: flushed at this size or after this many milliseconds. */
   @Transform(toInteger)

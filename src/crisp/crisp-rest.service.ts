@@ -171,6 +171,18 @@ export class CrispRestService {
     );
   }
 
+  /** The ids of every website the plugin token is installed on (page after page, to an empty one). */
+  async listAllPluginWebsiteIds(): Promise<string[]> {
+    const websites: string[] = [];
+    for (let page = 1; ; page += 1) {
+      const batch = await this.listPluginWebsites(page);
+      websites.push(
+        ...batch.flatMap((website) => (website.website_id ? [website.website_id] : [])),
+      );
+      if (batch.length === 0) return websites;
+    }
+  }
+
   /**
    * Today's (UTC) share of the daily budget taken by every instance, and the limit. Instances
    * take requests in small chunks, so `used` may run a few requests ahead of the calls made.

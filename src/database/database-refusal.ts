@@ -9,7 +9,7 @@ const DATA_CLASSES = new Set(['22', '23', '54']);
 const DATA_STATES = new Set(['42804']);
 
 /** A five-character SQLSTATE, as node-postgres and TypeORM's QueryFailedError carry it. */
-function sqlState(error: unknown): string | null {
+export function sqlState(error: unknown): string | null {
   if (typeof error !== 'object' || error === null || !('code' in error)) return null;
   const { code } = error;
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : null;

@@ -64,6 +64,13 @@ export class MetricsService implements OnApplicationShutdown {
     registers: [this.registry],
   });
 
+  private readonly catchUpFailures = new Counter({
+    name: 'reconciler_website_failures_total',
+    help: 'Catch-up runs of one website that failed, by website and kind (a Crisp failure kind, database_unreachable, …)',
+    labelNames: ['website_id', 'kind'] as const,
+    registers: [this.registry],
+  });
+
   private readonly httpRequests = new Counter({
     name: 'http_requests_total',
     help: 'Requests this service answered, by method, route pattern (never the URL) and status',
@@ -96,6 +103,10 @@ export class MetricsService implements OnApplicationShutdown {
 
   batchFailed() {
     this.writeFailures.inc();
+  }
+
+  catchUpFailed(websiteId: string, kind: string) {
+    this.catchUpFailures.inc({ website_id: websiteId, kind });
   }
 
   httpRequestServed(method: string, route: string, status: number) {

@@ -37,6 +37,12 @@ export class StateMetricsService {
       g.set(writer.depth),
     );
     metrics.gauge(
+      'mirror_buffer_bytes',
+      'Approximate bytes (JSON payloads) of the events whose changes wait to be written',
+      [],
+      (g) => g.set(writer.bytes),
+    );
+    metrics.gauge(
       'rtm_connected',
       '1 while this instance holds a live Crisp RTM session',
       [],

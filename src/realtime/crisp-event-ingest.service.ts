@@ -44,13 +44,13 @@ export class CrispEventIngestService {
     this.lastEventAt = new Date();
     this.counts.set(label, (this.counts.get(label) ?? 0) + 1);
     this.rate.record();
-    const origin: ChangeOrigin = {
-      door: event.door,
-      event: event.name,
-      payload: () => rawPayload ?? JSON.stringify(event.payload) ?? 'null',
-    };
+    const payload = () => rawPayload ?? JSON.stringify(event.payload) ?? 'null';
+    // Measured now and not kept: holding the text of every buffered event would double its cost.
+    const origin: ChangeOrigin = { door: event.door, event: event.name, payload, bytes: 0 };
     try {
-      const outcome = await this.apply(mapOrSetAside(event), origin);
+      const mapping = mapOrSetAside(event);
+      if (mapping.outcome === 'changes') origin.bytes = Buffer.byteLength(payload());
+      const outcome = await this.apply(mapping, origin);
       this.metrics.eventIngested(
         label,
         outcome === 'set-aside' ? 'set_aside' : outcome,

@@ -18,6 +18,8 @@ export interface ChangeOrigin {
   payload: () => string;
   /** Set once one of its changes was set aside: the event is kept once, not once per change. */
   setAside?: boolean;
+  /** The event's approximate size (its payload's UTF-8 JSON), counted against MIRROR_BUFFER_BYTES. */
+  bytes?: number;
 }
 
 /** What became of an event's changes: all committed, or one at least refused and set aside. */
@@ -26,6 +28,8 @@ export type WriteResult = 'committed' | 'set-aside';
 type Pending = {
   change: MirrorChange;
   origin: ChangeOrigin;
+  /** The event's bytes, carried by its first change only (an event is counted once). */
+  bytes: number;
   queuedAt: number;
   settle: (result: WriteResult | Error) => void;
 };
@@ -47,13 +51,14 @@ const SHUTDOWN_FLUSH_MS = 20_000;
  * A flush that fails to reach the database is retried with backoff, its changes kept at the head
  * of the queue; nothing is acknowledged before it is committed. A batch PostgreSQL refuses for its
  * data is split in halves until the refused change is alone: that one is set aside with its event,
- * the rest commit, so one bad payload never wedges the line. A full buffer refuses new changes and
- * records a gap.
+ * the rest commit, so one bad payload never wedges the line. A full buffer (`MIRROR_BUFFER_LIMIT`
+ * changes or `MIRROR_BUFFER_BYTES`) refuses new events and records a gap.
  */
 @Injectable()
 export class MirrorWriterService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(MirrorWriterService.name);
   private queue: Pending[] = [];
+  private queuedBytes = 0;
   private timer?: NodeJS.Timeout;
   private flushing: Promise<void> | null = null;
   private failures = 0;
@@ -84,6 +89,11 @@ export class MirrorWriterService implements BeforeApplicationShutdown {
     return this.queue.length;
   }
 
+  /** Approximate bytes of the events whose changes wait (see MIRROR_BUFFER_BYTES). */
+  get bytes(): number {
+    return this.queuedBytes;
+  }
+
   /**
    * How long changes have waited without any commit (0 when none wait): the oldest one's wait,
    * or the time since the last commit, whichever is shorter.
@@ -98,19 +108,22 @@ export class MirrorWriterService implements BeforeApplicationShutdown {
     if (this.closing) {
       return Promise.reject(new MirrorClosingError('shutting down; not stored'));
     }
-    if (this.queue.length + changes.length > this.config.realtime.bufferLimit) {
+    const bytes = changes.length > 0 ? (origin.bytes ?? 0) : 0;
+    if (this.full(changes.length, bytes)) {
       this.gapSince ??= new Date();
       return Promise.reject(
         new MirrorBufferFullError('mirror buffer full; the reconciler will catch up'),
       );
     }
     const queuedAt = Date.now();
+    this.queuedBytes += bytes;
     const written = changes.map(
-      (change) =>
+      (change, index) =>
         new Promise<WriteResult>((resolve, reject) =>
           this.queue.push({
             change,
             origin,
+            bytes: index === 0 ? bytes : 0,
             queuedAt,
             settle: (result) => (result instanceof Error ? reject(result) : resolve(result)),
           }),
@@ -121,6 +134,16 @@ export class MirrorWriterService implements BeforeApplicationShutdown {
     return Promise.all(written).then((results) =>
       results.includes('set-aside') ? 'set-aside' : 'committed',
     );
+  }
+
+  /**
+   * Past either bound, in changes or in bytes, an event is refused whole. An event larger than the
+   * byte bound by itself still goes into an empty buffer: refused, it could never be stored.
+   */
+  private full(changes: number, bytes: number): boolean {
+    const { bufferLimit, bufferBytes } = this.config.realtime;
+    if (this.queue.length + changes > bufferLimit) return true;
+    return this.queuedBytes > 0 && this.queuedBytes + bytes > bufferBytes;
   }
 
   /** Refuses new changes, then writes every buffered one (retrying) before the database closes. */
@@ -181,7 +204,10 @@ export class MirrorWriterService implements BeforeApplicationShutdown {
         `Write of ${batch.length - done.size} changes failed (${String(error)}); retrying in ${this.retryIn} ms`,
       );
     } finally {
-      if (done.size > 0) this.queue = this.queue.filter((pending) => !done.has(pending));
+      if (done.size > 0) {
+        this.queue = this.queue.filter((pending) => !done.has(pending));
+        for (const pending of done) this.queuedBytes -= pending.bytes;
+      }
       this.ingestFirst.setIngesting(this.queue.length > 0);
     }
   }

@@ -3,6 +3,7 @@ import { BackfillModule } from '../backfill/backfill.module';
 import { ConversationsModule } from '../conversations/conversations.module';
 import { CrispModule } from '../crisp/crisp.module';
 import { SetAsideModule } from '../set-aside/set-aside.module';
+import { CatchUpWebsitesService } from './catch-up-websites.service';
 import { ConversationCatchUpService } from './conversation-catch-up.service';
 import { ConversationMetadataService } from './conversation-metadata.service';
 import { CrispEventIngestService } from './crisp-event-ingest.service';
@@ -23,6 +24,7 @@ import { WebhooksController } from './webhooks.controller';
     CrispEventIngestService,
     ConversationMetadataService,
     ConversationCatchUpService,
+    CatchUpWebsitesService,
     RtmListenerService,
     RtmLeaderElectionService,
     ReconcilerService,

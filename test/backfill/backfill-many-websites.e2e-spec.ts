@@ -96,6 +96,9 @@ describe('many websites backfilling at once on a small pool', () => {
     simulator.faults.setLatency(100);
     const backfill = app.get(BackfillService);
     const { status } = await backfill.startOrJoin(websiteId);
+    // Once it holds the lock and runs: a session ended while the lock is being taken is a
+    // failure to take it, which the runner waits out and takes a new one.
+    await eventually(async () => expect((await backfill.status(status.id)).status).toBe('running'));
     const admin = new Client(toPgClientConfig(database.connection));
     await admin.connect();
     try {

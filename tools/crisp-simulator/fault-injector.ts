@@ -7,8 +7,12 @@
  */
 import { SeededRandom } from './seeded-random';
 
-/** Which requests a fault applies to: a route template, a regexp on it, or a predicate. */
-export type RouteMatcher = string | RegExp | ((route: string) => boolean);
+/**
+ * Which requests a fault applies to: a route template, a regexp on it, or a predicate. A
+ * predicate also gets the request itself (`GET /v1/website/<id>/…`), so a fault can hit one
+ * website, say, and leave the others alone.
+ */
+export type RouteMatcher = string | RegExp | ((route: string, request: string) => boolean);
 
 export type LatencySpec = number | { min: number; max: number };
 
@@ -200,8 +204,8 @@ export class FaultInjector {
 
   // ── Used by the REST layer ───────────────────────────────────────────────
 
-  latencyFor(route: string): number {
-    if (!this.latency || !matches(this.latency.matcher, route)) {
+  latencyFor(route: string, request = route): number {
+    if (!this.latency || !matches(this.latency.matcher, route, request)) {
       return 0;
     }
     const spec = this.latency.spec;
@@ -209,15 +213,17 @@ export class FaultInjector {
   }
 
   /** Injected failure for this request, decided before authentication (like a load balancer). */
-  decide(route: string): FaultAction {
-    const entry = this.scripts.find((s) => s.steps.length > 0 && matches(s.matcher, route));
+  decide(route: string, request = route): FaultAction {
+    const entry = this.scripts.find(
+      (s) => s.steps.length > 0 && matches(s.matcher, route, request),
+    );
     if (entry) {
       const step = entry.steps.shift() as ScriptStep;
       this.scripts = this.scripts.filter((s) => s.steps.length > 0);
       return this.normalise(step);
     }
     const random = this.randomFailure;
-    if (random && matches(random.route, route) && this.rng.chance(random.probability)) {
+    if (random && matches(random.route, route, request) && this.rng.chance(random.probability)) {
       const status = this.rng.pick(random.statuses);
       const text = this.rng.chance(random.textBodyShare ?? 0);
       return {
@@ -298,7 +304,7 @@ export class FaultInjector {
   }
 }
 
-function matches(matcher: RouteMatcher | undefined, route: string): boolean {
+function matches(matcher: RouteMatcher | undefined, route: string, request: string): boolean {
   if (matcher === undefined) {
     return true;
   }
@@ -308,7 +314,7 @@ function matches(matcher: RouteMatcher | undefined, route: string): boolean {
   if (matcher instanceof RegExp) {
     return matcher.test(route);
   }
-  return matcher(route);
+  return matcher(route, request);
 }
 
 function utcDay(ms: number): number {

@@ -86,7 +86,7 @@ export class RestApi {
     const method = (req.method ?? 'GET').toUpperCase();
     const match = this.match(method, url.pathname);
     const template = `${method} ${match ? match.route.path : '(unknown route)'}`;
-    const latency = this.ctx.faults.latencyFor(template);
+    const latency = this.ctx.faults.latencyFor(template, `${method} ${url.pathname}`);
     const proceed = (): void => this.process(req, res, method, url, match, template);
     if (latency > 0) {
       this.later(latency, proceed);
@@ -118,7 +118,7 @@ export class RestApi {
     if (res.destroyed) {
       return;
     }
-    const fault = this.ctx.faults.decide(template);
+    const fault = this.ctx.faults.decide(template, `${method} ${url.pathname}`);
     if (fault.kind !== 'pass') {
       this.inject(res, method, template, fault);
       return;
