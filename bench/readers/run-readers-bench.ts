@@ -1,11 +1,10 @@
 import { fork } from 'node:child_process';
 import { setPriority } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
-import { toPgClientConfig, type DatabaseConnection } from '../../src/database/database-connection';
 import { freePort } from '../../test/support/test-database-server';
 import { openBenchDatabase } from '../support/bench-database';
-import { startBenchService, stopBenchProcess } from '../support/bench-service';
+import { benchSessionId, seedConversations } from '../support/bench-conversations';
+import { AS_DEPLOYED, startBenchService, stopBenchProcess } from '../support/bench-service';
 import { cpuSecondsOfTree } from '../support/process-cpu';
 import { closeHookConnections, sendHooks, type HookLoadResult } from '../support/hook-load';
 
@@ -35,34 +34,15 @@ const READ_TOKEN = 'bench-read-token-for-readers-0123456789abcdef';
 const BAR_RATIO = 2;
 
 const PRODUCTION = {
-  NODE_ENV: 'production',
+  ...AS_DEPLOYED,
   API_TOKEN: 'bench-admin-token-for-readers-0123456789abcdef',
   API_READ_TOKENS: READ_TOKEN,
-  LOG_FORMAT: 'json',
-  LOG_LEVEL: 'info',
   CRISP_WEBHOOK_SECRET: SECRET,
-  CRISP_RTM_ENABLED: 'false',
-  RECONCILE_INTERVAL_MS: '0',
-  BACKFILL_POLL_INTERVAL_MS: '0',
   // Readers come from one address here; the limit is for the open Internet, not for this bench.
   API_RATE_LIMIT: '1000000',
 };
 
-const sessionOf = (i: number) =>
-  `session_bench_read_${String(i % HOOKED_CONVERSATIONS).padStart(6, '0')}`;
-
-async function seed(connection: DatabaseConnection) {
-  const client = new Client(toPgClientConfig(connection));
-  await client.connect();
-  await client.query(
-    `INSERT INTO conversations (session_id, website_id, state, meta_nickname, observed_at, sync_source)
-     SELECT 'session_bench_read_' || lpad(i::text, 6, '0'), $1, 'resolved', 'Visitor ' || i, now(), 'backfill'
-     FROM generate_series(0, $2::int - 1) AS i`,
-    [WEBSITE_ID, CONVERSATIONS],
-  );
-  await client.query('ANALYZE conversations');
-  await client.end();
-}
+const sessionOf = (i: number) => benchSessionId('bench_read', i % HOOKED_CONVERSATIONS);
 
 interface ReadTally {
   requests: number;
@@ -105,7 +85,7 @@ const ms = (value: number) => `${value.toFixed(1)} ms`;
 
 async function main() {
   const database = await openBenchDatabase('crisp_bench_readers');
-  await seed(database.connection);
+  await seedConversations(database.connection, WEBSITE_ID, 'bench_read', CONVERSATIONS);
   const port = await freePort();
   const service = await startBenchService(database.connection, port, PRODUCTION);
   const hooks = () =>
@@ -130,7 +110,14 @@ async function main() {
     const tally = await readers.stop();
     const readSeconds = (performance.now() - started) / 1000;
     const cpuBusy = cpu() - cpuAtStart - cpuAlone;
+    // The readers' own pace when no event arrives: what pacing them costs while events flow.
+    const unpaced = startReaders(port);
+    await new Promise((done) => setTimeout(done, SECONDS * 1000));
+    const readersAlone = await unpaced.stop();
     report(alone, withReaders, tally, readSeconds);
+    console.log(
+      `Readers alone: ${(readersAlone.requests / SECONDS).toFixed(0)} requests/s (no event arriving, not paced)`,
+    );
     console.log(
       `Service CPU: ${(cpuAlone / SECONDS).toFixed(2)} cores with hooks alone, ` +
         `${(cpuBusy / readSeconds).toFixed(2)} with the readers`,

@@ -7,6 +7,16 @@ import {
 
 const ROOT = resolve(__dirname, '../../..');
 
+/** The service as deployed, minus what each bench sets (tokens, secrets): no Crisp traffic. */
+export const AS_DEPLOYED = {
+  NODE_ENV: 'production',
+  LOG_FORMAT: 'json',
+  LOG_LEVEL: 'info',
+  CRISP_RTM_ENABLED: 'false',
+  RECONCILE_INTERVAL_MS: '0',
+  BACKFILL_POLL_INTERVAL_MS: '0',
+};
+
 /**
  * The service as deployed, for a benchmark: its own process from `dist/src/main.js` on the given
  * database (migrated already) and port, with `variables` on top of the bench's environment.
@@ -19,7 +29,9 @@ export async function startBenchService(
 ): Promise<ChildProcess> {
   const environment = { ...process.env, ...toEnvironmentVariables(connection), ...variables };
   Object.assign(environment, { PORT: String(port), DB_RUN_MIGRATIONS: 'false' });
-  const child = spawn(process.execPath, [join(ROOT, 'dist/src/main.js')], {
+  // BENCH_NODE_FLAGS: flags for the service's node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+  const flags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...flags, join(ROOT, 'dist/src/main.js')], {
     env: environment,
     stdio: 'pipe',
   });

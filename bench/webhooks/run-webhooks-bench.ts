@@ -1,10 +1,10 @@
 import { fork } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { Client } from 'pg';
-import { toPgClientConfig, type DatabaseConnection } from '../../src/database/database-connection';
+import type { DatabaseConnection } from '../../src/database/database-connection';
 import { freePort } from '../../test/support/test-database-server';
 import { openBenchDatabase } from '../support/bench-database';
-import { startBenchService, stopBenchProcess } from '../support/bench-service';
+import { benchSessionId, seedConversations } from '../support/bench-conversations';
+import { AS_DEPLOYED, startBenchService, stopBenchProcess } from '../support/bench-service';
 import { closeHookConnections, sendHooks, type HookLoadResult } from '../support/hook-load';
 
 /**
@@ -31,31 +31,13 @@ const SECRET = 'bench-webhook-secret';
 const BAR_P99_MS = 100;
 
 const PRODUCTION = {
-  NODE_ENV: 'production',
+  ...AS_DEPLOYED,
   API_TOKEN: 'bench-admin-token-0123456789abcdef',
   API_READ_TOKENS: 'bench-read-token-0123456789abcdef',
-  LOG_FORMAT: 'json',
-  LOG_LEVEL: 'info',
   CRISP_WEBHOOK_SECRET: SECRET,
-  CRISP_RTM_ENABLED: 'false',
-  RECONCILE_INTERVAL_MS: '0',
-  BACKFILL_POLL_INTERVAL_MS: '0',
 };
 
-const sessionOf = (i: number) => `session_bench_hook_${String(i % CONVERSATIONS).padStart(4, '0')}`;
-
-async function seed(connection: DatabaseConnection) {
-  const client = new Client(toPgClientConfig(connection));
-  await client.connect();
-  // Known conversations: a hook for an unknown one would cost a metadata call to Crisp.
-  await client.query(
-    `INSERT INTO conversations (session_id, website_id, observed_at, sync_source)
-     SELECT 'session_bench_hook_' || lpad(i::text, 4, '0'), $1, now(), 'backfill'
-     FROM generate_series(0, $2::int - 1) AS i`,
-    [WEBSITE_ID, CONVERSATIONS],
-  );
-  await client.end();
-}
+const sessionOf = (i: number) => benchSessionId('bench_hook', i % CONVERSATIONS);
 
 async function startBaseline(connection: DatabaseConnection, port: number) {
   const script = join(ROOT, 'dist/bench/webhooks/bare-hook-server.js');
@@ -80,7 +62,7 @@ const ms = (value: number) => `${value.toFixed(1)} ms`;
 
 async function main() {
   const database = await openBenchDatabase('crisp_bench_webhooks');
-  await seed(database.connection);
+  await seedConversations(database.connection, WEBSITE_ID, 'bench_hook', CONVERSATIONS);
   const [servicePort, baselinePort] = [await freePort(), await freePort()];
   const service = await startBenchService(database.connection, servicePort, PRODUCTION);
   const baseline = await startBaseline(database.connection, baselinePort);

@@ -40,14 +40,15 @@ export interface ReadSettings {
   poolSize: number;
   statementTimeoutMs: number;
   maxOffset: number;
-  /** The longest a read waits for buffered changes to commit first. */
-  yieldMs: number;
+  /** While events arrive, the share of the time reads may take. */
+  sharePercent: number;
 }
 
 export interface RealtimeSettings {
   rtmEnabled: boolean;
   webhookSecret?: string;
-  websiteHookKey?: string;
+  /** Every key a Website Hook may carry (several while one is rotated); empty: none accepted. */
+  websiteHookKeys: string[];
   webhookMaxAgeMs: number;
   websiteIds?: string[];
   reconcileIntervalMs: number;
@@ -142,7 +143,7 @@ export class AppConfig {
       {
         rtmEnabled: variables.CRISP_RTM_ENABLED && Boolean(variables.CRISP_IDENTIFIER),
         webhookSecret: variables.CRISP_WEBHOOK_SECRET,
-        websiteHookKey: variables.CRISP_WEBSITE_HOOK_KEY,
+        websiteHookKeys: listOf(variables.CRISP_WEBSITE_HOOK_KEY),
         webhookMaxAgeMs: variables.CRISP_WEBHOOK_MAX_AGE_MS,
         websiteIds: variables.CRISP_WEBSITE_IDS?.split(','),
         reconcileIntervalMs: variables.RECONCILE_INTERVAL_MS,
@@ -175,7 +176,7 @@ export class AppConfig {
         poolSize: variables.DB_READ_POOL_SIZE,
         statementTimeoutMs: variables.READ_STATEMENT_TIMEOUT_MS,
         maxOffset: variables.READ_MAX_OFFSET,
-        yieldMs: variables.READ_YIELD_MS,
+        sharePercent: variables.READ_SHARE_PERCENT,
       },
       listenSettings(variables),
     );

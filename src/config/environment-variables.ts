@@ -154,14 +154,14 @@ export class EnvironmentVariables {
   READ_MAX_OFFSET = 10_000;
 
   /**
-   * How long a read API query waits, while Web Hook or RTM changes wait for their commit, before
-   * it runs anyway: ingestion goes first, and no read waits longer than this for it (0: never).
+   * While events arrive, the share of the time read API answers may take (one at a time, paced);
+   * the rest is ingestion's. 100: reads are not paced.
    */
   @Transform(toInteger)
   @IsInt()
-  @Min(0)
-  @Max(10_000)
-  READ_YIELD_MS = 250;
+  @Min(1)
+  @Max(100)
+  READ_SHARE_PERCENT = 25;
 
   @Transform(toInteger)
   @IsInt()
@@ -265,12 +265,14 @@ export class EnvironmentVariables {
 
   /**
    * The key Website Hooks carry in their URL (`?key=`), since Crisp does not sign them; unset,
-   * POST /crisp/webhooks/website refuses every request. URL-safe, 32 characters or more.
+   * POST /crisp/webhooks/website refuses every request. URL-safe, 32 characters or more;
+   * comma-separated, several are accepted at once (to rotate one without downtime).
    */
   @Transform(emptyToUndefined)
   @IsOptional()
-  @Matches(/^[A-Za-z0-9._~-]{32,256}$/, {
-    message: 'CRISP_WEBSITE_HOOK_KEY: 32-256 URL-safe characters (A-Z a-z 0-9 . _ ~ -)',
+  @Matches(/^[A-Za-z0-9._~-]{32,256}(,[A-Za-z0-9._~-]{32,256})*$/, {
+    message:
+      'CRISP_WEBSITE_HOOK_KEY: 32-256 URL-safe characters (A-Z a-z 0-9 . _ ~ -), comma-separated for several',
   })
   CRISP_WEBSITE_HOOK_KEY?: string;
 

@@ -111,9 +111,20 @@ describe('loadAppConfig', () => {
   it('takes a strong, URL-safe Website Hooks key and refuses weak ones without echoing them', () => {
     const key = 'k'.repeat(16) + '0123456789-._~ABCD';
     expect(
-      loadAppConfig({ CRISP_WEBSITE_HOOK_KEY: key }, NO_ENV_FILE).realtime.websiteHookKey,
-    ).toBe(key);
-    for (const weak of ['short-key-0123456789', 'a'.repeat(40), `${key}/?&`]) {
+      loadAppConfig({ CRISP_WEBSITE_HOOK_KEY: key }, NO_ENV_FILE).realtime.websiteHookKeys,
+    ).toEqual([key]);
+    const next = '0123456789-._~ABCD'.repeat(2);
+    expect(
+      loadAppConfig({ CRISP_WEBSITE_HOOK_KEY: `${key},${next}` }, NO_ENV_FILE).realtime
+        .websiteHookKeys,
+    ).toEqual([key, next]);
+    for (const weak of [
+      'short-key-0123456789',
+      'a'.repeat(40),
+      `${key}/?&`,
+      `${key},`,
+      `${key},${'b'.repeat(40)}`,
+    ]) {
       const problems = problemsOf({ CRISP_WEBSITE_HOOK_KEY: weak });
       expect(problems).toEqual([expect.stringMatching(/^CRISP_WEBSITE_HOOK_KEY: /)]);
       expect(problems.join()).not.toContain(weak);

@@ -28,12 +28,12 @@ export function weakSecretProblems(
 }
 
 function repeatedCharacterProblems(name: string, value: string): string[] {
-  const isList = name.endsWith('_TOKENS');
+  const isList = name.endsWith('_TOKENS') || value.includes(',');
   const items = isList ? value.split(',') : [value];
   return items.flatMap((item, index) =>
     ONE_CHARACTER_REPEATED.test(item)
       ? [
-          `${name}: ${isList ? `token ${index + 1} is` : 'must not be'} one character repeated (too weak; e.g. openssl rand -hex 32)`,
+          `${name}: ${isList ? `${name.endsWith('_TOKENS') ? 'token' : 'key'} ${index + 1} is` : 'must not be'} one character repeated (too weak; e.g. openssl rand -hex 32)`,
         ]
       : [],
   );

@@ -1,66 +1,77 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 
-interface WaitingRead {
-  /** Until then, the read gives way to changes waiting for their commit. */
-  yieldsUntil: number;
-  admit: () => void;
-}
+/** Ingestion counts as under way for this long after the last change handed to the writer. */
+export const INGESTION_WINDOW_MS = 1_000;
 
 /**
  * Ingestion goes before reads (issue 12 item 5). The read API has a pool of its own, but reads
- * and commits share PostgreSQL's CPU and the event loop: on a small machine 30 readers paging
- * back to back pushed a Web Hook's commit far past its usual time. So at most `DB_READ_POOL_SIZE`
- * reads run at once, and while changes from RTM or Web Hooks wait for their commit no new read
- * starts, for at most `READ_YIELD_MS`: a steady stream of events slows readers, never stops them.
+ * and commits share the event loop and PostgreSQL's CPU: on a small machine 30 readers paging
+ * back to back pushed a Web Hook's commit far past its usual time, and a read's cost is mostly
+ * writing its answer, not its query. So at most `DB_READ_POOL_SIZE` reads run at once, and while
+ * events are arriving one at a time, paced so that reads take at most `READ_SHARE_PERCENT` of
+ * the time: after a read that held its slot for d ms, the next one waits d × (100 / share − 1).
+ * Readers slow down while events flow, and never stop.
  */
 @Injectable()
 export class IngestFirstGate {
-  private ingesting = false;
+  private lastIngestAt = -Infinity;
   private running = 0;
-  private readonly queue: WaitingRead[] = [];
-  private readonly yieldMs: number;
+  private nextStartAt = 0;
+  private timer?: NodeJS.Timeout;
+  private readonly queue: (() => void)[] = [];
   private readonly maxRunning: number;
+  private readonly pause: number;
 
   constructor(config: AppConfig) {
-    this.yieldMs = config.reads.yieldMs;
     this.maxRunning = config.reads.poolSize;
+    this.pause = 100 / config.reads.sharePercent - 1;
   }
 
-  /** Called by the mirror writer whenever its buffer becomes empty or not. */
-  setIngesting(ingesting: boolean): void {
-    if (ingesting === this.ingesting) return;
-    this.ingesting = ingesting;
-    if (!ingesting) this.admit();
+  /** Called by the mirror writer for every event it is handed. */
+  noteIngest(): void {
+    this.lastIngestAt = Date.now();
   }
 
-  /** Resolves when the read may run, with the function to call once it is done. */
+  /** Resolves when the read may run, with the function to call once its answer is written. */
   enterRead(): Promise<() => void> {
     return new Promise((resolve) => {
-      const waiting: WaitingRead = {
-        yieldsUntil: Date.now() + this.yieldMs,
-        admit: () => {
-          this.running += 1;
-          let left = false;
-          resolve(() => {
-            if (left) return;
-            left = true;
-            this.running -= 1;
-            this.admit();
-          });
-        },
-      };
-      this.queue.push(waiting);
+      this.queue.push(() => {
+        this.running += 1;
+        const startedAt = Date.now();
+        let left = false;
+        resolve(() => {
+          if (left) return;
+          left = true;
+          this.running -= 1;
+          if (this.ingesting()) {
+            this.nextStartAt = Date.now() + (Date.now() - startedAt) * this.pause;
+          }
+          this.admit();
+        });
+      });
       this.admit();
-      if (this.queue.includes(waiting)) setTimeout(() => this.admit(), this.yieldMs).unref();
     });
   }
 
-  /** In arrival order: a read runs once a slot is free and it no longer gives way. */
+  private ingesting(): boolean {
+    return Date.now() - this.lastIngestAt < INGESTION_WINDOW_MS;
+  }
+
+  /** In arrival order, as slots and (while ingesting) the pace allow. */
   private admit() {
-    while (this.queue.length > 0 && this.running < this.maxRunning) {
-      if (this.ingesting && Date.now() < this.queue[0].yieldsUntil) return;
-      this.queue.shift()?.admit();
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    while (this.queue.length > 0) {
+      const ingesting = this.ingesting();
+      if (this.running >= (ingesting ? 1 : this.maxRunning)) return;
+      const wait = ingesting ? this.nextStartAt - Date.now() : 0;
+      if (wait > 0) {
+        this.timer = setTimeout(() => this.admit(), wait);
+        this.timer.unref();
+        return;
+      }
+      this.queue.shift()?.();
     }
   }
 }

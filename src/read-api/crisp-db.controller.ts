@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query, UseInterceptors } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { ApiResponse } from '../common/api-response';
 import { ApiErrors } from '../openapi/api-error-responses';
@@ -6,11 +6,13 @@ import { ListConversationsQueryDto } from './dto/list-conversations-query.dto';
 import { PageQueryDto } from './dto/page-query.dto';
 import { ConversationPageDto, MessagePageDto } from './dto/page-responses.dto';
 import { SessionIdParamDto } from './dto/session-id-param.dto';
+import { ReadAdmissionInterceptor } from './read-admission.interceptor';
 import { ReadApiService } from './read-api.service';
 
 /** The seed's database query endpoints. */
 @ApiTags('Mirror (read)')
 @Controller('crisp-db')
+@UseInterceptors(ReadAdmissionInterceptor)
 export class CrispDbController {
   constructor(private readonly readApi: ReadApiService) {}
 

@@ -5,7 +5,6 @@ import { ConversationMessagesRepository } from '../conversations/conversation-me
 import { ConversationsRepository } from '../conversations/conversations.repository';
 import type { ListConversationsQueryDto } from './dto/list-conversations-query.dto';
 import type { PageQueryDto } from './dto/page-query.dto';
-import { IngestFirstGate } from '../database/ingest-first-gate';
 import { CountCache } from './count-cache';
 import { decodeConversationCursor, decodeMessageCursor, encodeCursor } from './page-cursor';
 
@@ -23,7 +22,6 @@ export class ReadApiService {
   constructor(
     private readonly conversations: ConversationsRepository,
     private readonly messages: ConversationMessagesRepository,
-    private readonly ingestFirst: IngestFirstGate,
     config: AppConfig,
   ) {
     this.maxOffset = config.reads.maxOffset;
@@ -33,14 +31,12 @@ export class ReadApiService {
     const { limit, websiteId } = query;
     const beforeId = query.cursor ? decodeConversationCursor(query.cursor).id : undefined;
     const offset = this.offsetOf(query);
-    const [rows, total] = await this.whenIngestionAllows(() =>
-      Promise.all([
-        this.conversations.findPage({ websiteId, limit, beforeId, offset }),
-        this.totals.get(`conversations:${websiteId ?? '*'}`, () =>
-          this.conversations.count(websiteId),
-        ),
-      ]),
-    );
+    const [rows, total] = await Promise.all([
+      this.conversations.findPage({ websiteId, limit, beforeId, offset }),
+      this.totals.get(`conversations:${websiteId ?? '*'}`, () =>
+        this.conversations.count(websiteId),
+      ),
+    ]);
     const last = rows.length === limit ? rows[rows.length - 1] : undefined;
     return page('Conversations retrieved from database successfully', rows, total, query, () =>
       last ? encodeCursor({ id: String(last.id) }) : null,
@@ -51,12 +47,10 @@ export class ReadApiService {
     const { limit } = query;
     const after = query.cursor ? decodeMessageCursor(query.cursor) : undefined;
     const offset = this.offsetOf(query);
-    const [rows, total] = await this.whenIngestionAllows(() =>
-      Promise.all([
-        this.messages.findPage({ sessionId, limit, after, offset }),
-        this.totals.get(`messages:${sessionId}`, () => this.messages.count(sessionId)),
-      ]),
-    );
+    const [rows, total] = await Promise.all([
+      this.messages.findPage({ sessionId, limit, after, offset }),
+      this.totals.get(`messages:${sessionId}`, () => this.messages.count(sessionId)),
+    ]);
     const last = rows.length === limit ? rows[rows.length - 1] : undefined;
     return page('Messages retrieved from database successfully', rows, total, query, () =>
       last
@@ -66,15 +60,6 @@ export class ReadApiService {
           })
         : null,
     );
-  }
-
-  private async whenIngestionAllows<T>(read: () => Promise<T>): Promise<T> {
-    const leave = await this.ingestFirst.enterRead();
-    try {
-      return await read();
-    } finally {
-      leave();
-    }
   }
 
   /** PostgreSQL walks every skipped row: past `READ_MAX_OFFSET` a page must come by cursor. */

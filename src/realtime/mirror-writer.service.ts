@@ -129,7 +129,7 @@ export class MirrorWriterService implements BeforeApplicationShutdown {
           }),
         ),
     );
-    this.ingestFirst.setIngesting(true);
+    this.ingestFirst.noteIngest();
     this.schedule();
     return Promise.all(written).then((results) =>
       results.includes('set-aside') ? 'set-aside' : 'committed',
@@ -208,7 +208,6 @@ export class MirrorWriterService implements BeforeApplicationShutdown {
         this.queue = this.queue.filter((pending) => !done.has(pending));
         for (const pending of done) this.queuedBytes -= pending.bytes;
       }
-      this.ingestFirst.setIngesting(this.queue.length > 0);
     }
   }
 

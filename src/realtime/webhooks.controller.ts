@@ -130,11 +130,11 @@ export class WebhooksController {
     @Req() request: Request,
     @Query('key') key: unknown,
   ): Promise<ApiResponse<null>> {
-    const { websiteHookKey } = this.config.realtime;
-    if (!websiteHookKey)
+    const { websiteHookKeys } = this.config.realtime;
+    if (websiteHookKeys.length === 0)
       throw new UnauthorizedException('Website Hooks are not configured (CRISP_WEBSITE_HOOK_KEY)');
     // Before the body is read: a wrong key costs nothing, whatever follows it.
-    if (!isWebsiteHookKey(websiteHookKey, key))
+    if (!isWebsiteHookKey(websiteHookKeys, key))
       throw new UnauthorizedException('Website Hook key missing or wrong');
     return this.store(request, await readHookBody(request, REQUEST_BODY_LIMIT_BYTES));
   }

@@ -15,6 +15,8 @@ import { createTestDatabase, type TestDatabase } from '../support/test-databases
 jest.setTimeout(60_000);
 
 const KEY = 'website-hook-key-0123456789abcdef-XYZ';
+/** The key being rotated in: both are accepted until the old one is removed. */
+const NEXT_KEY = 'website-hook-next-key-0123456789abcdef';
 const TOKEN = 'website-hooks-admin-token-0123456789';
 const ROUTE = '/crisp/webhooks/website';
 
@@ -33,7 +35,7 @@ describe('Website Hooks: unsigned, authenticated by the key in their URL', () =>
     ({ truth, websiteId, simulator } = await startSimulatedWebsite(71, 3, () => 2));
     database = await createTestDatabase();
     const variables = {
-      CRISP_WEBSITE_HOOK_KEY: KEY,
+      CRISP_WEBSITE_HOOK_KEY: `${KEY},${NEXT_KEY}`,
       CRISP_WEBSITE_IDS: websiteId,
       API_TOKEN: TOKEN,
       LOG_FORMAT: 'json',
@@ -105,12 +107,21 @@ describe('Website Hooks: unsigned, authenticated by the key in their URL', () =>
         `${ROUTE}?key=${KEY.toUpperCase()}`,
         `${ROUTE}?key=${KEY}&key=${KEY}`,
         `${ROUTE}?Key=${KEY}`,
+        `${ROUTE}?key=${KEY},${NEXT_KEY}`,
       ].map((path) => post(path, body)),
     );
-    expect(refused.map((response) => response.status)).toEqual(Array(7).fill(401));
+    expect(refused.map((response) => response.status)).toEqual(Array(8).fill(401));
     expect(await stateOf(sessionId)).toBe(before);
     expect((await post(`${ROUTE}?key=${KEY}`, body)).status).toBe(200);
     await eventually(async () => expect(await stateOf(sessionId)).toBe('pending'));
+  });
+
+  it('accepts each of several keys, so that one can be rotated without downtime', async () => {
+    const sessionId = truth.queryConversations(websiteId)[2].session_id;
+    const state = (await stateOf(sessionId)) === 'resolved' ? 'pending' : 'resolved';
+    const answer = await post(`${ROUTE}?key=${NEXT_KEY}`, hookBody(sessionId, state));
+    expect(answer.status).toBe(200);
+    await eventually(async () => expect(await stateOf(sessionId)).toBe(state));
   });
 
   it('never writes the key to a log line, a metric or an error body', async () => {
@@ -121,6 +132,7 @@ describe('Website Hooks: unsigned, authenticated by the key in their URL', () =>
     expect(metrics.status).toBe(200);
     const everything = [...output.raw, metrics.text, ...answers].join('\n');
     expect(everything).not.toContain(KEY);
+    expect(everything).not.toContain(NEXT_KEY);
     expect(everything).not.toContain(encodeURIComponent(KEY));
     const hookLines = output.lines.filter((line) => String(line.msg).includes(ROUTE));
     expect(hookLines.length).toBeGreaterThan(5);
