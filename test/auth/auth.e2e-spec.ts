@@ -1,8 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
-import request from 'supertest';
-import type { App } from 'supertest/types';
-import { createTestApp, testConfig } from '../support/test-app';
-import { createTestDatabase, type TestDatabase } from '../support/test-databases';
+import { useSuiteApp } from '../support/suite-app';
 import { exampleUrl, registeredRoutes } from '../support/registered-routes';
 
 const ADMIN = 'admin-token-0123456789abcdef-0123456789';
@@ -19,34 +15,19 @@ const PUBLIC_ROUTES = new Set([
 ]);
 
 describe('API tokens and rate limits', () => {
-  let database: TestDatabase;
-  let app: INestApplication;
-  const http = () => request(app.getHttpServer() as App);
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    app = await createTestApp(
-      database.connection,
-      testConfig({
-        API_TOKEN: ADMIN,
-        API_ADMIN_TOKENS: SECOND_ADMIN,
-        API_READ_TOKENS: READ,
-        API_RATE_LIMIT: '8',
-        // The per-address limit without a token has tests of its own (unauthenticated-rate-limit).
-        API_UNAUTHENTICATED_RATE_LIMIT: '1000',
-        API_RATE_LIMIT_WINDOW_MS: '60000',
-        BACKFILL_POLL_INTERVAL_MS: '0',
-      }),
-    );
-  });
-
-  afterAll(async () => {
-    await app.close();
-    await database.drop();
+  const { app: suiteApp, http } = useSuiteApp({
+    API_TOKEN: ADMIN,
+    API_ADMIN_TOKENS: SECOND_ADMIN,
+    API_READ_TOKENS: READ,
+    API_RATE_LIMIT: '8',
+    // The per-address limit without a token has tests of its own (unauthenticated-rate-limit).
+    API_UNAUTHENTICATED_RATE_LIMIT: '1000',
+    API_RATE_LIMIT_WINDOW_MS: '60000',
+    BACKFILL_POLL_INTERVAL_MS: '0',
   });
 
   it('answers 401 without a valid token on every endpoint that is not public', async () => {
-    const guarded = registeredRoutes(app).filter(
+    const guarded = registeredRoutes(suiteApp()).filter(
       ({ method, path }) =>
         !PUBLIC_ROUTES.has(`${method.toUpperCase()} ${path}`) && !path.startsWith('/docs'),
     );

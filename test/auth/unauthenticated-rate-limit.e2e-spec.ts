@@ -2,15 +2,11 @@
  * Issue 12 item 8: requests without a valid token (401s, public pages, the docs, everything when
  * no token is configured) are limited per address too; health probes and Web Hooks are not.
  */
-import type { INestApplication } from '@nestjs/common';
 import type { OpenAPIObject } from '@nestjs/swagger';
-import request from 'supertest';
-import type { App } from 'supertest/types';
 import { isExemptFromRateLimits } from '../../src/auth/unauthenticated-rate-limit';
 import { operationsOf } from '../../src/openapi/document-guards';
 import { signHook } from '../../tools/crisp-simulator';
-import { createTestApp, testConfig } from '../support/test-app';
-import { createTestDatabase, type TestDatabase } from '../support/test-databases';
+import { useSuiteApp } from '../support/suite-app';
 
 jest.setTimeout(60_000);
 
@@ -19,28 +15,13 @@ const SECRET = 'rate-limit-webhook-secret-0123456789';
 const ALLOWANCE = 5;
 
 describe('the per-address limit on requests without a valid token', () => {
-  let database: TestDatabase;
-  let app: INestApplication;
-  const http = () => request(app.getHttpServer() as App);
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    app = await createTestApp(
-      database.connection,
-      testConfig({
-        API_TOKEN: TOKEN,
-        API_RATE_LIMIT: '1000',
-        API_UNAUTHENTICATED_RATE_LIMIT: String(ALLOWANCE),
-        API_RATE_LIMIT_WINDOW_MS: '60000',
-        CRISP_WEBHOOK_SECRET: SECRET,
-        BACKFILL_POLL_INTERVAL_MS: '0',
-      }),
-    );
-  });
-
-  afterAll(async () => {
-    await app.close();
-    await database.drop();
+  const { http } = useSuiteApp({
+    API_TOKEN: TOKEN,
+    API_RATE_LIMIT: '1000',
+    API_UNAUTHENTICATED_RATE_LIMIT: String(ALLOWANCE),
+    API_RATE_LIMIT_WINDOW_MS: '60000',
+    CRISP_WEBHOOK_SECRET: SECRET,
+    BACKFILL_POLL_INTERVAL_MS: '0',
   });
 
   it('answers 429 once an address has spent its allowance on wrong tokens', async () => {
@@ -114,22 +95,7 @@ describe('the per-address limit on requests without a valid token', () => {
 });
 
 describe('the per-address limit when no API token is configured (the API is open)', () => {
-  let database: TestDatabase;
-  let app: INestApplication;
-  const http = () => request(app.getHttpServer() as App);
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    app = await createTestApp(
-      database.connection,
-      testConfig({ API_RATE_LIMIT: '1000', API_UNAUTHENTICATED_RATE_LIMIT: '3' }),
-    );
-  });
-
-  afterAll(async () => {
-    await app.close();
-    await database.drop();
-  });
+  const { http } = useSuiteApp({ API_RATE_LIMIT: '1000', API_UNAUTHENTICATED_RATE_LIMIT: '3' });
 
   it('counts every request of an address, the docs included', async () => {
     const statuses: number[] = [];

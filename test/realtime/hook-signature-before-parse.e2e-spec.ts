@@ -2,12 +2,8 @@
  * Issue 12 item 8: a Web Hook's signature (Plugin Hooks) or key (Website Hooks) is checked
  * before its body is parsed, so an unverified body costs no parsing, whatever it holds or weighs.
  */
-import type { INestApplication } from '@nestjs/common';
-import request from 'supertest';
-import type { App } from 'supertest/types';
 import { signHook } from '../../tools/crisp-simulator';
-import { createTestApp, testConfig } from '../support/test-app';
-import { createTestDatabase, type TestDatabase } from '../support/test-databases';
+import { useSuiteApp } from '../support/suite-app';
 
 jest.setTimeout(60_000);
 
@@ -25,23 +21,8 @@ const DEEP = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
 const forged = (timestamp: string, body: string) => signHook('another-secret', timestamp, body);
 
 describe('Web Hooks: signature or key before the body is parsed', () => {
-  let database: TestDatabase;
-  let app: INestApplication;
-  const http = () => request(app.getHttpServer() as App);
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    app = await createTestApp(
-      database.connection,
-      testConfig({ CRISP_WEBHOOK_SECRET: SECRET, CRISP_WEBSITE_HOOK_KEY: KEY }),
-    );
-  });
-
-  afterAll(async () => {
-    jest.restoreAllMocks();
-    await app.close();
-    await database.drop();
-  });
+  const { http } = useSuiteApp({ CRISP_WEBHOOK_SECRET: SECRET, CRISP_WEBSITE_HOOK_KEY: KEY });
+  afterAll(() => jest.restoreAllMocks());
 
   const pluginHook = (
     body: string,
