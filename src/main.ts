@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Logger, type INestApplication } from '@nestjs/common';
-import { ConfigValidationError } from './config/environment-variables';
+import { ConfigValidationError } from './config/validate-environment';
 import { loadAppConfig } from './config/load-app-config';
 import {
   embeddedConnectionLine,

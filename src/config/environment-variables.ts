@@ -1,4 +1,4 @@
-import { plainToInstance, Transform } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
   IsBoolean,
   IsIn,
@@ -11,10 +11,15 @@ import {
   Min,
   Matches,
   MinLength,
-  validateSync,
-  ValidationError,
 } from 'class-validator';
-import { describeCrossFieldProblems } from './cross-field-problems';
+import { DatabaseVariables } from './database-variables';
+import {
+  emptyToUndefined,
+  emptyToUndefinedInteger,
+  toBoolean,
+  toInteger,
+  toNumber,
+} from './variable-transforms';
 
 const CRISP_TIERS = ['plugin', 'website', 'user'] as const;
 export type CrispTier = (typeof CRISP_TIERS)[number];
@@ -34,35 +39,11 @@ const TOKEN = '[A-Za-z0-9._~+/=-]{32,256}';
 const TOKEN_PATTERN = new RegExp(`^${TOKEN}$`);
 const TOKEN_LIST_PATTERN = new RegExp(`^${TOKEN}(,${TOKEN})*$`);
 
-type RawValue = { value: unknown };
-
-const toInteger = ({ value }: RawValue): unknown =>
-  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
-
-const toNumber = ({ value }: RawValue): unknown =>
-  typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))
-    ? Number(value)
-    : value;
-
-const toBoolean = ({ value }: RawValue): unknown => {
-  if (typeof value !== 'string') return value;
-  const normalized = value.trim().toLowerCase();
-  if (['true', '1', 'yes', 'on'].includes(normalized)) return true;
-  if (['false', '0', 'no', 'off'].includes(normalized)) return false;
-  return value;
-};
-
-const emptyToUndefinedInteger = ({ value }: RawValue): unknown =>
-  typeof value === 'string' && value.trim() === '' ? undefined : toInteger({ value });
-
-const emptyToUndefined = ({ value }: RawValue): unknown =>
-  typeof value === 'string' && value.trim() === '' ? undefined : value;
-
 /**
  * Every environment variable the service reads, typed and validated once at start.
  * Names are the environment variable names so that an error message points at what to fix.
  */
-export class EnvironmentVariables {
+export class EnvironmentVariables extends DatabaseVariables {
   @IsIn(NODE_ENVIRONMENTS)
   NODE_ENV: NodeEnvironment = 'development';
 
@@ -82,102 +63,6 @@ export class EnvironmentVariables {
     message: 'HOST: an IP address or a host name to listen on (0.0.0.0 or :: for every interface)',
   })
   HOST?: string;
-
-  @Transform(emptyToUndefined)
-  @IsOptional()
-  @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false })
-  DATABASE_URL?: string;
-
-  @Transform(emptyToUndefined)
-  @IsOptional()
-  @IsString()
-  DB_HOST?: string;
-
-  @Transform(toInteger)
-  @IsInt()
-  @Min(1)
-  @Max(65535)
-  DB_PORT = 5432;
-
-  @Transform(emptyToUndefined)
-  @IsOptional()
-  @IsString()
-  DB_USERNAME?: string;
-
-  @Transform(emptyToUndefined)
-  @IsOptional()
-  @IsString()
-  DB_PASSWORD?: string;
-
-  @Transform(emptyToUndefined)
-  @IsOptional()
-  @IsString()
-  DB_NAME?: string;
-
-  @Transform(toBoolean)
-  @IsBoolean()
-  DB_SSL = false;
-
-  @Transform(toBoolean)
-  @IsBoolean()
-  DB_SSL_REJECT_UNAUTHORIZED = true;
-
-  @Transform(toBoolean)
-  @IsBoolean()
-  DB_RUN_MIGRATIONS = true;
-
-  @Transform(toInteger)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  DB_POOL_SIZE = 10;
-
-  /** Connections of the read API's own pool, apart from the writers' (readers cannot starve them). */
-  @Transform(toInteger)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  DB_READ_POOL_SIZE = 5;
-
-  /** The longest a read API query may run before PostgreSQL cancels it (the answer is a 503). */
-  @Transform(toInteger)
-  @IsInt()
-  @Min(100)
-  @Max(600_000)
-  READ_STATEMENT_TIMEOUT_MS = 10_000;
-
-  /** The deepest `page` offset (rows skipped) the read API serves; deeper, `cursor` is required. */
-  @Transform(toInteger)
-  @IsInt()
-  @Min(0)
-  @Max(100_000_000)
-  READ_MAX_OFFSET = 10_000;
-
-  /**
-   * While events arrive, the share of the time read API answers may take (one at a time, paced);
-   * the rest is ingestion's. 100: reads are not paced.
-   */
-  @Transform(toInteger)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  READ_SHARE_PERCENT = 25;
-
-  @Transform(toInteger)
-  @IsInt()
-  @Min(1)
-  @Max(65535)
-  EMBEDDED_DB_PORT = 5433;
-
-  @IsString()
-  @MinLength(1)
-  EMBEDDED_DB_DIR = '.data/postgres';
-
-  /** Run the embedded PostgreSQL when no database is configured; default: yes, except in production. */
-  @Transform((raw: RawValue) => (emptyToUndefined(raw) === undefined ? undefined : toBoolean(raw)))
-  @IsOptional()
-  @IsBoolean()
-  EMBEDDED_DB?: boolean;
 
   @Transform(emptyToUndefined)
   @IsOptional()
@@ -398,38 +283,4 @@ export class EnvironmentVariables {
   @Min(100)
   @Max(60_000)
   RTM_LEADER_CHECK_MS = 5_000;
-}
-
-export class ConfigValidationError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
-    this.name = 'ConfigValidationError';
-  }
-}
-
-/** Names only, never values: a bad DB_PASSWORD must not end up in a log. */
-function describeProblems(errors: ValidationError[]): string[] {
-  return errors.map((error) => {
-    const reasons = Object.values(error.constraints ?? {}).map((reason) =>
-      reason.replace(new RegExp(`^${error.property} `), ''),
-    );
-    return `${error.property}: ${reasons.join('; ')}`;
-  });
-}
-
-export function validateEnvironment(environment: Record<string, string | undefined>) {
-  const variables = plainToInstance(EnvironmentVariables, withoutUndefined(environment), {
-    exposeDefaultValues: true,
-  });
-  const errors = validateSync(variables, { whitelist: false, skipMissingProperties: false });
-  const refused = new Set(errors.map((error) => error.property));
-  const problems = [...describeProblems(errors), ...describeCrossFieldProblems(variables, refused)];
-  if (problems.length > 0) throw new ConfigValidationError(problems);
-  return variables;
-}
-
-function withoutUndefined(environment: Record<string, string | undefined>) {
-  return Object.fromEntries(
-    Object.entries(environment).filter(([, value]) => value !== undefined),
-  ) as Record<string, string>;
 }

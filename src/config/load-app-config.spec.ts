@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigValidationError } from './environment-variables';
+import { ConfigValidationError } from './validate-environment';
 import { loadAppConfig } from './load-app-config';
 
 const NO_ENV_FILE = '/nonexistent/.env';

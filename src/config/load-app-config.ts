@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { AppConfig } from './app-config';
-import { validateEnvironment } from './environment-variables';
+import { validateEnvironment } from './validate-environment';
 
 /**
  * The one place that reads process.env. A `.env` file in the working directory fills in

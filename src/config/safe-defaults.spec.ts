@@ -1,4 +1,4 @@
-import { ConfigValidationError } from './environment-variables';
+import { ConfigValidationError } from './validate-environment';
 import { loadAppConfig } from './load-app-config';
 
 /** Issue 12 item 8: weak secrets refused at start, an open API kept on this machine. */

@@ -13,7 +13,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { BackfillService } from '../../src/backfill/backfill.service';
-import { ConfigValidationError } from '../../src/config/environment-variables';
+import { ConfigValidationError } from '../../src/config/validate-environment';
 import { loadAppConfig } from '../../src/config/load-app-config';
 import { describeConnection } from '../../src/database/database-connection';
 import {
