@@ -28,6 +28,11 @@ export class IngestFirstGate {
     this.pause = 100 / config.reads.sharePercent - 1;
   }
 
+  /** Reads running now (holding a slot). */
+  get readsRunning(): number {
+    return this.running;
+  }
+
   /** Called by the mirror writer for every event it is handed. */
   noteIngest(): void {
     this.lastIngestAt = Date.now();

@@ -20,8 +20,13 @@ export class ReadAdmissionInterceptor implements NestInterceptor {
     const response = context.switchToHttp().getResponse<Response>();
     return from(this.gate.enterRead()).pipe(
       switchMap((leave) => {
-        response.once('finish', leave);
-        response.once('close', leave);
+        // A client that left while waiting its turn closed the response already: no event
+        // would come to free the slot.
+        if (response.destroyed || response.writableFinished) leave();
+        else {
+          response.once('finish', leave);
+          response.once('close', leave);
+        }
         return next.handle();
       }),
     );
