@@ -2,10 +2,10 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { signHook } from '../../tools/crisp-simulator';
 import { toPgClientConfig } from '../../src/database/database-connection';
 import { EmbeddedPostgresServer } from '../../src/database/embedded-postgres.server';
 import { buildServiceOnce, ServiceProcess } from '../support/service-process';
+import { sendMessageHook } from '../support/signed-message-hook';
 import { freePort } from '../support/test-database-server';
 
 jest.setTimeout(180_000);
@@ -15,42 +15,14 @@ const WEBSITE = '2b1f6c3e-3f0e-4d3e-9a43-0d9b7c1e5a21';
 const HOOKS = 5;
 
 /** One signed `message:send` Web Hook; resolves with the HTTP status, or 0 if refused. */
-async function sendMessageHook(url: string, fingerprint: number): Promise<number> {
-  const timestamp = Date.now();
-  const sessionId = `session_embedded_shutdown_${fingerprint}`;
-  const body = JSON.stringify({
-    website_id: WEBSITE,
-    event: 'message:send',
-    data: {
-      website_id: WEBSITE,
-      session_id: sessionId,
-      fingerprint,
-      type: 'text',
-      from: 'user',
-      origin: 'chat',
-      content: `message ${fingerprint}`,
-      timestamp,
-      user: { user_id: sessionId, nickname: 'visitor' },
-      stamped: true,
-    },
-    timestamp,
+const sendHook = (url: string, fingerprint: number) =>
+  sendMessageHook({
+    url,
+    secret: SECRET,
+    websiteId: WEBSITE,
+    sessionId: `session_embedded_shutdown_${fingerprint}`,
+    fingerprint,
   });
-  try {
-    const response = await fetch(`${url}/crisp/webhooks`, {
-      method: 'POST',
-      body,
-      headers: {
-        'Content-Type': 'application/json',
-        'X-Crisp-Request-Timestamp': String(timestamp),
-        'X-Crisp-Signature': signHook(SECRET, timestamp, body),
-      },
-    });
-    await response.arrayBuffer();
-    return response.status;
-  } catch {
-    return 0;
-  }
-}
 
 /** Waits until the service's write buffer holds `changes` changes (its Prometheus gauge). */
 async function bufferHolds(url: string, changes: number) {
@@ -136,7 +108,7 @@ describe('npm start on the embedded PostgreSQL, stopped by a signal', () => {
 
       const fingerprints = Array.from({ length: HOOKS }, (_, i) => 7_000_000 + index * 100 + i);
       const answers = Promise.all(
-        fingerprints.map((fingerprint) => sendMessageHook(`http://127.0.0.1:${port}`, fingerprint)),
+        fingerprints.map((fingerprint) => sendHook(`http://127.0.0.1:${port}`, fingerprint)),
       );
       // Received and buffered (nothing is flushed for ten minutes), however loaded the machine.
       await bufferHolds(`http://127.0.0.1:${port}`, HOOKS);

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { CrispSimulator, GroundTruth, signHook } from '../../tools/crisp-simulator';
+import { CrispSimulator, GroundTruth } from '../../tools/crisp-simulator';
 import { compareMirrorWithTruth, eventually, PERFECT } from '../support/crisp-test-setup';
 import { openDataLayer } from '../support/data-layer';
 import {
@@ -9,6 +9,7 @@ import {
 } from '../support/service-process';
 import { freePort } from '../support/test-database-server';
 import { createTestDatabase, type TestDatabase } from '../support/test-databases';
+import { sendMessageHook } from '../support/signed-message-hook';
 import { startSimulatedWebsite } from '../support/simulated-website';
 
 jest.setTimeout(180_000);
@@ -59,42 +60,14 @@ describe('graceful shutdown', () => {
   }
 
   /** One signed `message:send` Web Hook; resolves with the HTTP status, or 0 if refused. */
-  async function sendMessageHook(fingerprint: number): Promise<number> {
-    const sessionId = `session_shutdown_${fingerprint % 50}`;
-    const timestamp = Date.now();
-    const body = JSON.stringify({
-      website_id: WEBSITE,
-      event: 'message:send',
-      data: {
-        website_id: WEBSITE,
-        session_id: sessionId,
-        fingerprint,
-        type: 'text',
-        from: 'user',
-        origin: 'chat',
-        content: `message ${fingerprint}`,
-        timestamp,
-        user: { user_id: sessionId, nickname: 'visitor' },
-        stamped: true,
-      },
-      timestamp,
+  const sendHook = (fingerprint: number) =>
+    sendMessageHook({
+      url,
+      secret: SECRET,
+      websiteId: WEBSITE,
+      sessionId: `session_shutdown_${fingerprint % 50}`,
+      fingerprint,
     });
-    try {
-      const response = await fetch(`${url}/crisp/webhooks`, {
-        method: 'POST',
-        body,
-        headers: {
-          'Content-Type': 'application/json',
-          'X-Crisp-Request-Timestamp': String(timestamp),
-          'X-Crisp-Signature': signHook(SECRET, timestamp, body),
-        },
-      });
-      await response.arrayBuffer();
-      return response.status;
-    } catch {
-      return 0;
-    }
-  }
 
   it('on SIGTERM during a 1,000 events/s stream, loses nothing it took', async () => {
     const service = await startService();
@@ -114,7 +87,7 @@ describe('graceful shutdown', () => {
       if (i % 5 === 0) {
         const fingerprint = 1_000_000 + i;
         pending.push(
-          sendMessageHook(fingerprint).then((status) => {
+          sendHook(fingerprint).then((status) => {
             answers.set(status, (answers.get(status) ?? 0) + 1);
             if (status === 200) acknowledged.push(fingerprint);
           }),
