@@ -1,22 +1,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigValidationError } from './validate-environment';
+import { configProblems, NO_ENV_FILE } from '../../test/support/config-problems';
 import { loadAppConfig } from './load-app-config';
 
-const NO_ENV_FILE = '/nonexistent/.env';
 const ADMIN_TOKEN = 'admin-token-0123456789abcdef0123456789';
 const READ_TOKEN = 'read-token-0123456789abcdef0123456789';
 
-function problemsOf(environment: Record<string, string>): string[] {
-  try {
-    loadAppConfig(environment, NO_ENV_FILE);
-  } catch (error) {
-    if (error instanceof ConfigValidationError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected the configuration to be rejected');
-}
+const problemsOf = configProblems;
 
 describe('loadAppConfig', () => {
   it('applies the seed defaults and picks the embedded database when none is configured', () => {

@@ -1,19 +1,10 @@
-import { ConfigValidationError } from './validate-environment';
+import { configProblems, NO_ENV_FILE } from '../../test/support/config-problems';
 import { loadAppConfig } from './load-app-config';
 
 /** Issue 12 item 8: weak secrets refused at start, an open API kept on this machine. */
-const NO_ENV_FILE = '/nonexistent/.env';
 const STRONG = 'f3b1c9e07a5d4b28a6e9c1d0b7f4a2e8';
 
-function problemsOf(environment: Record<string, string>): string[] {
-  try {
-    loadAppConfig(environment, NO_ENV_FILE);
-  } catch (error) {
-    if (error instanceof ConfigValidationError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+const problemsOf = configProblems;
 
 describe('weak secrets', () => {
   it('refuses an API token shorter than 32 characters, in every token variable, naming only the variable', () => {

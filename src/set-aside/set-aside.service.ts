@@ -37,7 +37,7 @@ export class SetAsideService {
       this.lastLogged.set(kind, now);
       // Names and reasons only: a payload may hold personal data.
       this.logger.warn(
-        `Set aside a ${event} ${row.door === 'rtm' || row.door === 'webhook' ? 'event' : 'record'} from ${row.door} (${row.reason}); kept in set_aside_events, logged once an hour per kind`,
+        `Set aside a ${event} ${REST_RECORD_KINDS.has(event) ? 'record' : 'event'} from ${row.door} (${row.reason}); kept in set_aside_events, logged once an hour per kind`,
       );
     }
   }
