@@ -87,6 +87,14 @@ export class ConversationMessage {
   })
   translated: boolean;
 
+  @Column({
+    type: 'boolean',
+    default: false,
+    comment:
+      'True when Crisp marked the message automated (a bot, a trigger, a scenario); false when it left the flag out',
+  })
+  automated: boolean;
+
   @Column({ type: 'timestamptz' })
   timestamp: Date;
 

@@ -35,6 +35,7 @@ export const MESSAGE_COLUMNS: Record<keyof MessageRecord, string> = {
   stamped: 'boolean',
   edited: 'boolean',
   translated: 'boolean',
+  automated: 'boolean',
   timestamp: 'timestamptz',
   raw: 'jsonb',
   observed_at: 'timestamptz',
@@ -96,6 +97,7 @@ export class ConversationMessagesRepository {
       ...record,
       edited: record.edited ?? false,
       translated: record.translated ?? false,
+      automated: record.automated ?? false,
     }));
     const batch = newestPerKey(flagged, (record) => `${record.session_id}/${record.fingerprint}`);
     if (conversationsEnsured) return this.runUpsert(manager, batch);

@@ -64,6 +64,7 @@ export interface MessageRecord {
   stamped?: boolean | null;
   edited?: boolean | null;
   translated?: boolean | null;
+  automated?: boolean | null;
   timestamp: string;
   raw?: unknown;
   observed_at: string;

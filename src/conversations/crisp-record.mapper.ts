@@ -150,6 +150,7 @@ export function messageRecordFromCrisp(
     // Crisp leaves these out unless true (crisp-protocol.md §9): absent is false, so BI counts right.
     edited: flag(at('edited')) ?? false,
     translated: flag(at('translated')) ?? false,
+    automated: flag(at('automated')) ?? false,
     timestamp: new Date(message.timestamp).toISOString(),
     raw: messageRawResidual(message),
     observed_at: observedAt.toISOString(),
@@ -186,6 +187,7 @@ export const MESSAGE_FIELDS_IN_COLUMNS: Record<string, (value: unknown) => boole
   // Crisp did send stays in `raw`, and `crisp_message_payload` gives the payload back exactly.
   edited: isTrue,
   translated: isTrue,
+  automated: isTrue,
 };
 
 const USER_MEMBERS_IN_COLUMNS = ['user_id', 'nickname'];

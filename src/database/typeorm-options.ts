@@ -8,6 +8,8 @@ import { Conversation } from '../conversations/conversation.entity';
 import { CrispRequestBudget } from '../crisp/crisp-request-budget.entity';
 import { SetAsideEvent } from '../set-aside/set-aside-event.entity';
 import { SyncState } from '../realtime/sync-state.entity';
+import { ConversationEvent } from '../history/conversation-event.entity';
+import { ConversationRating } from '../ratings/conversation-rating.entity';
 import type { DatabaseConnection } from './database-connection';
 import { MIGRATIONS } from './migrations';
 
@@ -19,6 +21,8 @@ export const ENTITIES = [
   BackfillJobConversation,
   SyncState,
   SetAsideEvent,
+  ConversationEvent,
+  ConversationRating,
 ];
 
 /** The read API's own DataSource: its own pool and a statement_timeout (readers cannot starve writers). */

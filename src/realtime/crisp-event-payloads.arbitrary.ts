@@ -112,6 +112,15 @@ export const VALID_PAYLOADS: Record<CrispEventName, fc.Arbitrary<Record<string, 
     { capabilities: fc.oneof(strings, fc.record({ capabilities: strings })) },
     optional,
   ),
+  'session:sync:rating': field(
+    'rating',
+    fc.record(
+      { stars: fc.integer({ min: 1, max: 5 }), comment: text },
+      { requiredKeys: ['stars'] },
+    ),
+  ),
+  'session:set_opened': field('operator', fc.record({ user_id: id, nickname: text }, optional)),
+  'session:set_closed': field('operator', fc.record({ user_id: id, nickname: text }, optional)),
   'session:removed': fc.constant({}),
   'people:bind:session': field('people_id', id),
 };

@@ -7,6 +7,7 @@ import {
   mapMessageUpdated,
   mapReceipt,
 } from './message-event.mapper';
+import { mapOperatorActivity, mapRating } from './session-activity.mapper';
 import {
   changes,
   conversationStub,
@@ -181,6 +182,9 @@ const MAPPERS: Record<CrispEventName, Mapper> = {
       ? patch(context, columns)
       : changes([conversationStub(context)]);
   },
+  'session:sync:rating': mapRating,
+  'session:set_opened': mapOperatorActivity('opened'),
+  'session:set_closed': mapOperatorActivity('closed'),
   'session:removed': (_payload, context) =>
     changes([
       conversationStub(context),

@@ -32,6 +32,9 @@ export const HANDLED_EVENTS = [
   'session:sync:timezone',
   'session:sync:locales',
   'session:sync:capabilities',
+  'session:sync:rating',
+  'session:set_opened',
+  'session:set_closed',
   'session:removed',
   'people:bind:session',
 ] as const;

@@ -5,6 +5,9 @@ import type {
 } from '../conversations/conversation-patches';
 import type { MessageRecord } from '../conversations/conversation-records';
 import type { ConversationStub } from '../conversations/conversations.repository';
+import type { TimeSource } from '../history/conversation-event-kinds';
+import type { ActorEventRecord } from '../history/conversation-events.repository';
+import type { RatingRecord } from '../ratings/conversation-ratings.repository';
 
 /** What one event changes in the mirror; the writer applies a batch of these in one transaction. */
 export type MirrorChange =
@@ -13,7 +16,9 @@ export type MirrorChange =
   | { kind: 'conversation-patch'; patch: ConversationPatch }
   | { kind: 'message-patch'; patch: MessagePatch }
   | { kind: 'conversation-removed'; removal: Removal }
-  | { kind: 'message-removed'; removal: Removal };
+  | { kind: 'message-removed'; removal: Removal }
+  | { kind: 'rating'; rating: RatingRecord }
+  | { kind: 'actor-event'; event: ActorEventRecord };
 
 /**
  * What a door does with one event: write its changes, ignore it (it changes nothing mirrored), or
@@ -53,4 +58,9 @@ export function conversationStub(context: EventContext, initiated = false): Mirr
 export function patchBase(context: EventContext) {
   const { website_id, session_id, sync_source, observed_at } = context;
   return { website_id, session_id, sync_source, observed_at };
+}
+
+/** RTM carries no time: what it tells happened when it arrived; a Web Hook names Crisp's time. */
+export function timeSourceOf(context: EventContext): TimeSource {
+  return context.sync_source === 'webhook' ? 'webhook' : 'received';
 }

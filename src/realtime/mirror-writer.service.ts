@@ -1,14 +1,13 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { ConversationMessagesRepository } from '../conversations/conversation-messages.repository';
-import { ConversationsRepository } from '../conversations/conversations.repository';
 import { MetricsService, secondsSince } from '../metrics/metrics.service';
 import { dataRefusalState } from '../database/database-refusal';
 import type { MirrorChange } from './mirror-change';
 import { IngestFirstGate } from '../database/ingest-first-gate';
 import { SetAsideService } from '../set-aside/set-aside.service';
+import { MirrorBatchApplier, type CreatedConversation } from './mirror-batch-applier.service';
 
 /** Where a change came from: what is set aside if PostgreSQL refuses it is the whole event. */
 export interface ChangeOrigin {
@@ -73,8 +72,7 @@ export class MirrorWriterService implements BeforeApplicationShutdown {
   constructor(
     private readonly config: AppConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly conversations: ConversationsRepository,
-    private readonly messages: ConversationMessagesRepository,
+    private readonly applier: MirrorBatchApplier,
     private readonly metrics: MetricsService,
     private readonly setAside: SetAsideService,
     private readonly ingestFirst: IngestFirstGate,
@@ -218,9 +216,14 @@ export class MirrorWriterService implements BeforeApplicationShutdown {
    */
   private async commitOrSplit(batch: Pending[], done: Set<Pending>): Promise<void> {
     const started = performance.now();
-    let created: { websiteId: string; sessionId: string }[];
+    let created: CreatedConversation[];
     try {
-      created = await this.dataSource.transaction((manager) => this.apply(manager, batch));
+      created = await this.dataSource.transaction((manager) =>
+        this.applier.apply(
+          manager,
+          batch.map((pending) => pending.change),
+        ),
+      );
     } catch (error) {
       const refusal = dataRefusalState(error);
       if (refusal === null) throw error;
@@ -257,40 +260,5 @@ export class MirrorWriterService implements BeforeApplicationShutdown {
       payload: origin.payload(),
     });
     origin.setAside = true;
-  }
-
-  private async apply(manager: EntityManager, batch: Pending[]) {
-    const changes = batch.map((pending) => pending.change);
-    const of = <K extends MirrorChange['kind']>(kind: K) =>
-      changes.filter(
-        (change): change is Extract<MirrorChange, { kind: K }> => change.kind === kind,
-      );
-    const messages = of('message').map((change) => change.record);
-    const stubs = [
-      ...of('conversation').map((change) => change.stub),
-      ...messages.map(({ session_id, website_id, sync_source }) => ({
-        session_id,
-        website_id,
-        sync_source,
-      })),
-    ];
-    const createdIds = new Set(await this.conversations.ensureExist(stubs, manager));
-    if (messages.length > 0) await this.messages.upsertWithin(manager, messages, true);
-    const messagePatches = of('message-patch').map((change) => change.patch);
-    const messageRemovals = of('message-removed').map((change) => change.removal);
-    await this.messages.ensurePlaceholders(manager, [...messagePatches, ...messageRemovals]);
-    await this.messages.applyPatches(manager, messagePatches);
-    await this.messages.markRemoved(manager, messageRemovals);
-    await this.conversations.applyPatches(
-      manager,
-      of('conversation-patch').map((change) => change.patch),
-    );
-    await this.conversations.markRemoved(
-      manager,
-      of('conversation-removed').map((change) => change.removal),
-    );
-    return stubs
-      .filter((stub) => createdIds.delete(stub.session_id))
-      .map((stub) => ({ websiteId: stub.website_id, sessionId: stub.session_id }));
   }
 }

@@ -3,6 +3,9 @@ import { BackfillModule } from '../backfill/backfill.module';
 import { ConversationsModule } from '../conversations/conversations.module';
 import { CrispModule } from '../crisp/crisp.module';
 import { SetAsideModule } from '../set-aside/set-aside.module';
+import { HistoryModule } from '../history/history.module';
+import { RatingsModule } from '../ratings/ratings.module';
+import { MirrorBatchApplier } from './mirror-batch-applier.service';
 import { CatchUpWebsitesService } from './catch-up-websites.service';
 import { ConversationCatchUpService } from './conversation-catch-up.service';
 import { ConversationMetadataService } from './conversation-metadata.service';
@@ -17,10 +20,18 @@ import { WebhooksController } from './webhooks.controller';
 
 /** Keeps the mirror current: RTM events, signed Web Hooks, and the catch-up reconciler. */
 @Module({
-  imports: [ConversationsModule, CrispModule, BackfillModule, SetAsideModule],
+  imports: [
+    ConversationsModule,
+    CrispModule,
+    BackfillModule,
+    SetAsideModule,
+    HistoryModule,
+    RatingsModule,
+  ],
   controllers: [WebhooksController],
   providers: [
     MirrorWriterService,
+    MirrorBatchApplier,
     CrispEventIngestService,
     ConversationMetadataService,
     ConversationCatchUpService,

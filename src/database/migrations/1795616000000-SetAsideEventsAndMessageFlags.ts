@@ -7,7 +7,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * backfilled, and a `translated` Crisp sent (kept in `raw` so far, having no column) moved out of it.
  * `crisp_message_payload` leaves a false flag out again, unless `raw` says Crisp sent it.
  */
-const PAYLOAD_FUNCTION = (flags: string) => `
+export const PAYLOAD_FUNCTION = (flags: string) => `
 CREATE OR REPLACE FUNCTION "crisp_message_payload"(m "conversation_messages") RETURNS jsonb
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
   SELECT jsonb_build_object(

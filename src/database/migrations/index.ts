@@ -6,6 +6,7 @@ import { MessagePayloadFunction1795612000000 } from './1795612000000-MessagePayl
 import { BackfillJobErrorKind1795614000000 } from './1795614000000-BackfillJobErrorKind';
 import { SetAsideEventsAndMessageFlags1795616000000 } from './1795616000000-SetAsideEventsAndMessageFlags';
 import { SetAsideRestDoors1795618000000 } from './1795618000000-SetAsideRestDoors';
+import { ConversationHistory1795620000000 } from './1795620000000-ConversationHistory';
 
 /** Every migration, in order; `migration:generate` prints the line to add here. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   BackfillJobErrorKind1795614000000,
   SetAsideEventsAndMessageFlags1795616000000,
   SetAsideRestDoors1795618000000,
+  ConversationHistory1795620000000,
 ];

@@ -1,0 +1,37 @@
+/**
+ * The kinds of change `conversation_events` keeps, and the conversation column each one follows
+ * (`opened` and `closed` follow none: Crisp names an operator who opened or closed the
+ * conversation, which the mirror does not otherwise store).
+ */
+export const TRACKED_COLUMN_OF_KIND = {
+  state: 'state',
+  assignment: 'assigned_user_id',
+  inbox: 'inbox_id',
+  segments: 'meta_segments',
+  participants: 'participants',
+  block: 'is_blocked',
+  verification: 'is_verified',
+  removed: 'deleted_at',
+} as const;
+
+export type TrackedKind = keyof typeof TRACKED_COLUMN_OF_KIND;
+
+export const ACTOR_KINDS = ['opened', 'closed'] as const;
+export type ActorKind = (typeof ACTOR_KINDS)[number];
+
+export const CONVERSATION_EVENT_KINDS = [
+  ...(Object.keys(TRACKED_COLUMN_OF_KIND) as TrackedKind[]),
+  ...ACTOR_KINDS,
+];
+
+/**
+ * How sure the time of a change is: `webhook`, Crisp's own time of the event (the Web Hook
+ * envelope's `timestamp`); `received`, when RTM delivered it (RTM carries no time); `updated_at`,
+ * Crisp's `updated_at` of the snapshot a change was inferred from; `detected`, when the catch-up
+ * found it (a removal).
+ */
+export const TIME_SOURCES = ['webhook', 'received', 'updated_at', 'detected'] as const;
+export type TimeSource = (typeof TIME_SOURCES)[number];
+
+export const quotedList = (values: readonly string[]) =>
+  values.map((value) => `'${value}'`).join(', ');
