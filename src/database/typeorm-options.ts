@@ -10,6 +10,7 @@ import { SetAsideEvent } from '../set-aside/set-aside-event.entity';
 import { SyncState } from '../realtime/sync-state.entity';
 import { ConversationEvent } from '../history/conversation-event.entity';
 import { ConversationRating } from '../ratings/conversation-rating.entity';
+import { BiBusinessHours } from '../bi/bi-business-hours.entity';
 import type { DatabaseConnection } from './database-connection';
 import { MIGRATIONS } from './migrations';
 
@@ -23,6 +24,7 @@ export const ENTITIES = [
   SetAsideEvent,
   ConversationEvent,
   ConversationRating,
+  BiBusinessHours,
 ];
 
 /** The read API's own DataSource: its own pool and a statement_timeout (readers cannot starve writers). */

@@ -7,6 +7,8 @@ import { BackfillJobErrorKind1795614000000 } from './1795614000000-BackfillJobEr
 import { SetAsideEventsAndMessageFlags1795616000000 } from './1795616000000-SetAsideEventsAndMessageFlags';
 import { SetAsideRestDoors1795618000000 } from './1795618000000-SetAsideRestDoors';
 import { ConversationHistory1795620000000 } from './1795620000000-ConversationHistory';
+import { BiHistory1795622000000 } from './1795622000000-BiHistory';
+import { BiTeamViews1795624000000 } from './1795624000000-BiTeamViews';
 
 /** Every migration, in order; `migration:generate` prints the line to add here. */
 export const MIGRATIONS = [
@@ -19,4 +21,6 @@ export const MIGRATIONS = [
   SetAsideEventsAndMessageFlags1795616000000,
   SetAsideRestDoors1795618000000,
   ConversationHistory1795620000000,
+  BiHistory1795622000000,
+  BiTeamViews1795624000000,
 ];
