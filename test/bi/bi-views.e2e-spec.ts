@@ -225,6 +225,15 @@ async function seed(client: Client) {
   }
 }
 
+/** c6's visitor rated it 4 stars, the day after: for the documented CSAT query. */
+async function seedRating(client: Client) {
+  await client.query(
+    `INSERT INTO conversation_ratings (session_id, website_id, stars, rated_at, time_source, door)
+     VALUES ('c6', 'w2', 4, $1, 'webhook', 'webhook')`,
+    [at(DAY1 + 10 * HOUR)],
+  );
+}
+
 /** The fenced ```sql blocks of docs/BI.md, in order. */
 function documentedQueries(): string[] {
   const markdown = readFileSync(join(__dirname, '../../docs/BI.md'), 'utf8');
@@ -242,6 +251,7 @@ describe('BI views', () => {
     admin = new Client(toPgClientConfig(database.connection));
     await admin.connect();
     await seed(admin);
+    await seedRating(admin);
     await applyBiRole(admin, role, password);
     bi = await connectAs(database.connection, role, password);
   });
