@@ -199,7 +199,9 @@ describe('ground truth mutations', () => {
     for (const [name, mutate, fields] of cases) {
       const before = truth.getRecord(websiteId, sessionId)!.updated_at;
       const { events } = mutate();
-      expect(events).toEqual([{ event: name, data: { ...base(), ...fields } }]);
+      // `at` is when the change happened: the conversation's updated_at after it.
+      const at = truth.getRecord(websiteId, sessionId)!.updated_at;
+      expect(events).toEqual([{ event: name, data: { ...base(), ...fields }, at }]);
       expect(truth.getRecord(websiteId, sessionId)!.updated_at).toBeGreaterThan(before);
     }
     const view = truth.getConversation(websiteId, sessionId)!;
@@ -227,6 +229,7 @@ describe('ground truth mutations', () => {
           inbox_id: 'inbox-2',
           previous_inbox_id: previous,
         },
+        at: truth.getRecord(websiteId, sessionId)!.updated_at,
       },
     ]);
     expect(truth.getConversation(websiteId, sessionId)!.inbox_id).toBe('inbox-2');
@@ -235,6 +238,7 @@ describe('ground truth mutations', () => {
   it('handles the message lifecycle: send, received, updated, read, removed', () => {
     const sent = truth.addMessage(websiteId, sessionId, { from: 'user', content: 'hi' });
     expect(sent.events[0].event).toBe('message:send');
+    expect(sent.events[0].at).toBe(sent.message.timestamp);
     clock += 5;
     const reply = truth.addMessage(websiteId, sessionId, {
       from: 'operator',
@@ -252,6 +256,7 @@ describe('ground truth mutations', () => {
       {
         event: 'message:acknowledge:read:received',
         data: { ...base(), origin: 'chat', fingerprints: read.fingerprints },
+        at: truth.getRecord(websiteId, sessionId)!.updated_at,
       },
     ]);
     expect(read.fingerprints).toContain(sent.message.fingerprint);
@@ -263,11 +268,16 @@ describe('ground truth mutations', () => {
       {
         event: 'message:updated',
         data: { ...base(), fingerprint: sent.message.fingerprint, content: 'hello' },
+        at: truth.getRecord(websiteId, sessionId)!.updated_at,
       },
     ]);
     const removed = truth.removeMessage(websiteId, sessionId, sent.message.fingerprint);
     expect(removed.events).toEqual([
-      { event: 'message:removed', data: { ...base(), fingerprint: sent.message.fingerprint } },
+      {
+        event: 'message:removed',
+        data: { ...base(), fingerprint: sent.message.fingerprint },
+        at: truth.deletedMessages.at(-1)!.removed_at,
+      },
     ]);
     expect(truth.findMessage(websiteId, sessionId, sent.message.fingerprint)).toBeUndefined();
     expect(truth.deletedMessages.at(-1)).toMatchObject({
@@ -295,6 +305,7 @@ describe('ground truth mutations', () => {
       {
         event: 'session:request:initiated',
         data: { website_id: websiteId, session_id: created.session_id, inbox_id: null },
+        at: created.conversation.created_at,
       },
     ]);
     expect(created.conversation).toMatchObject({
@@ -314,6 +325,7 @@ describe('ground truth mutations', () => {
       {
         event: 'session:removed',
         data: { website_id: websiteId, session_id: created.session_id, inbox_id: null },
+        at: truth.deletedConversations.at(-1)!.removed_at,
       },
     ]);
     expect(truth.getConversation(websiteId, created.session_id)).toBeUndefined();

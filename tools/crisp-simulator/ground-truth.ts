@@ -15,6 +15,7 @@ import type {
   SimConversation,
   SimConversationMeta,
   SimDevice,
+  SimEvent,
   SimMessage,
   SimMessageContent,
   SimMessageFrom,
@@ -441,7 +442,9 @@ export class GroundTruth {
     return {
       session_id: sessionId,
       conversation: conversationView(record),
-      events: [{ event: 'session:request:initiated', data: baseOf(record) }],
+      events: stamp(record.updated_at, [
+        { event: 'session:request:initiated', data: baseOf(record) },
+      ]),
     };
   }
 
@@ -490,11 +493,11 @@ export class GroundTruth {
     const data = messageEventPayload(record, message);
     return {
       message,
-      events: [
+      events: stamp(message.timestamp, [
         input.from === 'user'
           ? { event: 'message:send', data }
           : { event: 'message:received', data },
-      ],
+      ]),
     };
   }
 
@@ -511,7 +514,9 @@ export class GroundTruth {
     this.touch(record);
     return {
       message,
-      events: [{ event: 'message:updated', data: { ...baseOf(record), fingerprint, content } }],
+      events: stamp(record.updated_at, [
+        { event: 'message:updated', data: { ...baseOf(record), fingerprint, content } },
+      ]),
     };
   }
 
@@ -527,7 +532,11 @@ export class GroundTruth {
       removed_at: record.updated_at,
       message,
     });
-    return { events: [{ event: 'message:removed', data: { ...baseOf(record), fingerprint } }] };
+    return {
+      events: stamp(record.updated_at, [
+        { event: 'message:removed', data: { ...baseOf(record), fingerprint } },
+      ]),
+    };
   }
 
   /**
@@ -553,11 +562,11 @@ export class GroundTruth {
     const data = { ...baseOf(record), origin, fingerprints };
     return {
       fingerprints,
-      events: [
+      events: stamp(record.updated_at, [
         options.reader === 'operator'
           ? { event: READ_ACK_EVENT.operator, data }
           : { event: READ_ACK_EVENT.visitor, data },
-      ],
+      ]),
     };
   }
 
@@ -577,12 +586,12 @@ export class GroundTruth {
     }
     return {
       fingerprints,
-      events: [
+      events: stamp(record.updated_at, [
         {
           event: 'message:acknowledge:delivered',
           data: { ...baseOf(record), origin, fingerprints },
         },
-      ],
+      ]),
     };
   }
 
@@ -590,7 +599,11 @@ export class GroundTruth {
     const record = this.requireConversation(websiteId, sessionId);
     record.state = state;
     this.touch(record);
-    return { events: [{ event: 'session:set_state', data: { ...baseOf(record), state } }] };
+    return {
+      events: stamp(record.updated_at, [
+        { event: 'session:set_state', data: { ...baseOf(record), state } },
+      ]),
+    };
   }
 
   /** Changes one string meta field; emits the matching `session:set_<field>` event. */
@@ -602,7 +615,7 @@ export class GroundTruth {
     }
     this.touch(record);
     const base = baseOf(record);
-    return { events: [metaEvent(field, value, base)] };
+    return { events: stamp(record.updated_at, [metaEvent(field, value, base)]) };
   }
 
   /** Replaces meta.data wholesale (the event carries the full object). */
@@ -615,7 +628,9 @@ export class GroundTruth {
     record.meta.data = { ...data };
     this.touch(record);
     return {
-      events: [{ event: 'session:set_data', data: { ...baseOf(record), data: { ...data } } }],
+      events: stamp(record.updated_at, [
+        { event: 'session:set_data', data: { ...baseOf(record), data: { ...data } } },
+      ]),
     };
   }
 
@@ -624,9 +639,9 @@ export class GroundTruth {
     record.meta.segments = [...segments];
     this.touch(record);
     return {
-      events: [
+      events: stamp(record.updated_at, [
         { event: 'session:set_segments', data: { ...baseOf(record), segments: [...segments] } },
-      ],
+      ]),
     };
   }
 
@@ -635,7 +650,9 @@ export class GroundTruth {
     record.is_blocked = isBlocked;
     this.touch(record);
     return {
-      events: [{ event: 'session:set_block', data: { ...baseOf(record), is_blocked: isBlocked } }],
+      events: stamp(record.updated_at, [
+        { event: 'session:set_block', data: { ...baseOf(record), is_blocked: isBlocked } },
+      ]),
     };
   }
 
@@ -644,12 +661,12 @@ export class GroundTruth {
     record.participants = participants.map((p) => ({ ...p }));
     this.touch(record);
     return {
-      events: [
+      events: stamp(record.updated_at, [
         {
           event: 'session:set_participants',
           data: { ...baseOf(record), participants: participants.map((p) => ({ ...p })) },
         },
-      ],
+      ]),
     };
   }
 
@@ -658,9 +675,9 @@ export class GroundTruth {
     record.mentions = [...mentions];
     this.touch(record);
     return {
-      events: [
+      events: stamp(record.updated_at, [
         { event: 'session:set_mentions', data: { ...baseOf(record), mentions: [...mentions] } },
-      ],
+      ]),
     };
   }
 
@@ -672,12 +689,12 @@ export class GroundTruth {
     record.assigned_user_id = routingId;
     this.touch(record);
     return {
-      events: [
+      events: stamp(record.updated_at, [
         {
           event: 'session:set_routing',
           data: { ...baseOf(record), routing_id: routingId, previous_routing_id: previous },
         },
-      ],
+      ]),
     };
   }
 
@@ -688,9 +705,9 @@ export class GroundTruth {
     record.inbox_id = inboxId;
     this.touch(record);
     return {
-      events: [
+      events: stamp(record.updated_at, [
         { event: 'session:set_inbox', data: { ...baseOf(record), previous_inbox_id: previous } },
-      ],
+      ]),
     };
   }
 
@@ -703,7 +720,9 @@ export class GroundTruth {
     record.availability = availability;
     this.touch(record);
     return {
-      events: [{ event: 'session:update_availability', data: { ...baseOf(record), availability } }],
+      events: stamp(record.updated_at, [
+        { event: 'session:update_availability', data: { ...baseOf(record), availability } },
+      ]),
     };
   }
 
@@ -718,7 +737,7 @@ export class GroundTruth {
     record.verifications = verifications.map((v) => ({ ...v }));
     this.touch(record);
     return {
-      events: [
+      events: stamp(record.updated_at, [
         {
           event: 'session:update_verify',
           data: {
@@ -727,7 +746,7 @@ export class GroundTruth {
             verifications: verifications.map((v) => ({ ...v })),
           },
         },
-      ],
+      ]),
     };
   }
 
@@ -744,7 +763,11 @@ export class GroundTruth {
     const record = this.requireConversation(websiteId, sessionId);
     record.meta.device = { ...record.meta.device, [member]: structuredClone(value) };
     this.touch(record);
-    return { events: [deviceSyncEvent(baseOf(record), record.meta.device, member)] };
+    return {
+      events: stamp(record.updated_at, [
+        deviceSyncEvent(baseOf(record), record.meta.device, member),
+      ]),
+    };
   }
 
   /** The visitor's network changed (`session:sync:network`): meta.ip and meta.connection. */
@@ -759,12 +782,12 @@ export class GroundTruth {
     record.meta.connection = { ...connection };
     this.touch(record);
     return {
-      events: [
+      events: stamp(record.updated_at, [
         {
           event: 'session:sync:network',
           data: { ...baseOf(record), network: { ip, connection: { ...connection } } },
         },
-      ],
+      ]),
     };
   }
 
@@ -781,7 +804,7 @@ export class GroundTruth {
       conversation: conversationView(record),
       messages: record.messages,
     });
-    return { events: [{ event: 'session:removed', data: baseOf(record) }] };
+    return { events: stamp(removedAt, [{ event: 'session:removed', data: baseOf(record) }]) };
   }
 
   // ── Internals ────────────────────────────────────────────────────────────
@@ -868,6 +891,11 @@ export class GroundTruth {
     }
     return index;
   }
+}
+
+/** Dates events with when their change happened in the truth (Web Hooks send it as `timestamp`). */
+function stamp(at: number, events: SimEvent[]): SimEvent[] {
+  return events.map((event) => ({ ...event, at }));
 }
 
 // ── Generation ─────────────────────────────────────────────────────────────

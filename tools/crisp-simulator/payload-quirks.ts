@@ -115,7 +115,7 @@ function reshape(event: SimEvent, quirks: PayloadQuirks): WireEvent {
     data = omitEmpty(data, keep);
   }
   const payload: WirePayload & Json = { ...data, website_id, session_id };
-  return { event: event.event, data: payload };
+  return { event: event.event, data: payload, at: event.at };
 }
 
 /** The events as they go on the wire with `quirks` on (the same objects when none is). */
@@ -130,7 +130,11 @@ export function applyPayloadQuirks(
     const { website_id, session_id } = event.data;
     return [
       wire,
-      { event: UNKNOWN_EVENT_NAME, data: { website_id, session_id, since: 'simulated' } },
+      {
+        event: UNKNOWN_EVENT_NAME,
+        data: { website_id, session_id, since: 'simulated' },
+        at: event.at,
+      },
     ];
   });
 }

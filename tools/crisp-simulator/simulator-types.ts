@@ -213,6 +213,11 @@ export type SimEventName = keyof SimEventMap;
 export interface SimEventOf<N extends SimEventName> {
   event: N;
   data: SimEventMap[N];
+  /**
+   * When the change happened in the ground truth (ms since epoch). Not part of the RTM payload
+   * (RTM carries no time); a Web Hook sends it as its `timestamp`, which is when the event happened.
+   */
+  at?: number;
 }
 
 /** Discriminated union over `event`, so `if (e.event === 'message:send') e.data.content` type-checks. */
@@ -232,6 +237,8 @@ export interface WirePayload {
 export interface WireEvent {
   event: string;
   data: WirePayload;
+  /** As `SimEventOf.at`: when the change happened; the Web Hook `timestamp`, never on RTM. */
+  at?: number;
 }
 
 /** What every ground-truth mutation returns: the events to deliver plus mutation-specific values. */
