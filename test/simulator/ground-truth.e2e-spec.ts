@@ -112,6 +112,8 @@ describe('ground truth mutations', () => {
   });
 
   it('emits §3 payloads and bumps updated_at strictly on every mutation', () => {
+    // A generated conversation's routing is its assignment, so set_routing names it as previous.
+    const assignedAtStart = truth.getRecord(websiteId, sessionId)!.assigned_user_id;
     const cases: [string, () => { events: SimEvent[] }, Record<string, unknown>][] = [
       [
         'session:set_state',
@@ -177,7 +179,7 @@ describe('ground truth mutations', () => {
       [
         'session:set_routing',
         () => truth.setRouting(websiteId, sessionId, 'op-2'),
-        { routing_id: 'op-2', previous_routing_id: null },
+        { routing_id: 'op-2', previous_routing_id: assignedAtStart },
       ],
       [
         'session:update_availability',

@@ -6,7 +6,15 @@
  * compare whatever a sync service stored against this object (including the record of deletions,
  * which REST can no longer show).
  */
-import type { ConversationState, EventsSessionVerification } from 'crisp-api';
+import type { ConversationState, EventsOperator, EventsSessionVerification } from 'crisp-api';
+import {
+  ConversationHistory,
+  type AssignmentChange,
+  type InboxChange,
+  type ResolutionSummary,
+  type StateChange,
+} from './conversation-history';
+import { RatingTruth, type SimRating } from './rating-truth';
 import { SeededRandom } from './seeded-random';
 import type {
   MetaStringField,
@@ -182,6 +190,10 @@ export class GroundTruth {
   readonly deletedConversations: DeletedConversation[] = [];
   readonly deletedMessages: DeletedMessage[] = [];
   readonly sharedFingerprintCases: SharedFingerprintCase[] = [];
+  /** State, assignment, inbox and open/close changes of live mutations, with their times. */
+  readonly history = new ConversationHistory();
+  /** Every rating given (no REST route shows them). */
+  readonly ratings = new RatingTruth();
   private readonly now: () => number;
   private readonly sortCaches = new Map<string, SortCache>();
 
@@ -360,6 +372,8 @@ export class GroundTruth {
       visitor,
       messages: [],
     };
+    // Routing is what assigned it (README assumption 15), so a later set_routing names it as previous.
+    record.routing_id = record.assigned_user_id;
     fillSyntheticMessages(record, website, rng, input.messageCount);
     const last = record.messages[record.messages.length - 1];
     if (last) {
@@ -595,10 +609,13 @@ export class GroundTruth {
     };
   }
 
+  /** Emits `session:set_state` even when the state stays; only a real change enters the history. */
   setState(websiteId: string, sessionId: string, state: ConversationState): Mutation {
     const record = this.requireConversation(websiteId, sessionId);
+    const previous = record.state;
     record.state = state;
     this.touch(record);
+    this.history.recordState(websiteId, sessionId, previous, state, record.updated_at);
     return {
       events: stamp(record.updated_at, [
         { event: 'session:set_state', data: { ...baseOf(record), state } },
@@ -688,6 +705,7 @@ export class GroundTruth {
     record.routing_id = routingId;
     record.assigned_user_id = routingId;
     this.touch(record);
+    this.history.recordAssignment(websiteId, sessionId, previous, routingId, record.updated_at);
     return {
       events: stamp(record.updated_at, [
         {
@@ -704,6 +722,7 @@ export class GroundTruth {
     const previous = record.inbox_id;
     record.inbox_id = inboxId;
     this.touch(record);
+    this.history.recordInbox(websiteId, sessionId, previous, inboxId, record.updated_at);
     return {
       events: stamp(record.updated_at, [
         { event: 'session:set_inbox', data: { ...baseOf(record), previous_inbox_id: previous } },
@@ -791,6 +810,65 @@ export class GroundTruth {
     };
   }
 
+  /**
+   * A visitor rates the conversation (`session:sync:rating`, crisp-api `EventsSessionSyncRating`).
+   * Moves updated_at like every mutation (README assumption 17; UNVERIFIED for ratings).
+   */
+  setRating(
+    websiteId: string,
+    sessionId: string,
+    stars: number,
+    comment?: string,
+  ): Mutation<{ rating: SimRating }> {
+    const record = this.requireConversation(websiteId, sessionId);
+    this.touch(record);
+    const rating = this.ratings.record({
+      website_id: websiteId,
+      session_id: sessionId,
+      stars,
+      ...(comment === undefined ? {} : { comment }),
+      at: record.updated_at,
+    });
+    const given = { stars, ...(comment === undefined ? {} : { comment }) };
+    return {
+      rating,
+      events: stamp(record.updated_at, [
+        { event: 'session:sync:rating', data: { ...baseOf(record), rating: given } },
+      ]),
+    };
+  }
+
+  /** An operator opens the conversation in their app (`session:set_opened`). */
+  setOpened(websiteId: string, sessionId: string, operator: EventsOperator): Mutation {
+    return this.setOpenState(websiteId, sessionId, operator, 'opened');
+  }
+
+  /** The operator closes it again (`session:set_closed`). */
+  setClosed(websiteId: string, sessionId: string, operator: EventsOperator): Mutation {
+    return this.setOpenState(websiteId, sessionId, operator, 'closed');
+  }
+
+  stateHistory(websiteId: string, sessionId: string): StateChange[] {
+    return this.history.stateHistory(websiteId, sessionId);
+  }
+
+  resolutionOf(websiteId: string, sessionId: string): ResolutionSummary {
+    return this.history.resolutionOf(websiteId, sessionId);
+  }
+
+  /** Routing changes (`session:set_routing`), i.e. who the conversation was assigned to. */
+  assignmentHistory(websiteId: string, sessionId: string): AssignmentChange[] {
+    return this.history.assignmentHistory(websiteId, sessionId);
+  }
+
+  inboxHistory(websiteId: string, sessionId: string): InboxChange[] {
+    return this.history.inboxHistory(websiteId, sessionId);
+  }
+
+  ratingOf(websiteId: string, sessionId: string): SimRating | undefined {
+    return this.ratings.ratingOf(websiteId, sessionId);
+  }
+
   removeConversation(websiteId: string, sessionId: string): Mutation {
     const website = this.requireWebsite(websiteId);
     const record = this.requireConversation(websiteId, sessionId);
@@ -808,6 +886,33 @@ export class GroundTruth {
   }
 
   // ── Internals ────────────────────────────────────────────────────────────
+
+  /** Opened / closed share one shape (crisp-api `EventsSessionSetOpened` / `…SetClosed`). */
+  private setOpenState(
+    websiteId: string,
+    sessionId: string,
+    operator: EventsOperator,
+    kind: 'opened' | 'closed',
+  ): Mutation {
+    const record = this.requireConversation(websiteId, sessionId);
+    this.touch(record);
+    const who: EventsOperator = { user_id: operator.user_id };
+    if (operator.nickname !== undefined) who.nickname = operator.nickname;
+    if (operator.avatar !== undefined) who.avatar = operator.avatar;
+    this.history.recordOpenState(websiteId, sessionId, {
+      kind,
+      operator: who,
+      at: record.updated_at,
+    });
+    const data = { ...baseOf(record), operator: { ...who } };
+    return {
+      events: stamp(record.updated_at, [
+        kind === 'opened'
+          ? { event: 'session:set_opened', data }
+          : { event: 'session:set_closed', data },
+      ]),
+    };
+  }
 
   private acknowledge(
     websiteId: string,

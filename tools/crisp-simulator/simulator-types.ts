@@ -20,7 +20,9 @@ import type {
   EventsSessionSetEmail,
   EventsSessionSetInbox,
   EventsSessionSetMentions,
+  EventsSessionSetClosed,
   EventsSessionSetNickname,
+  EventsSessionSetOpened,
   EventsSessionSetOrigin,
   EventsSessionSetParticipants,
   EventsSessionSetPhone,
@@ -32,6 +34,7 @@ import type {
   EventsSessionSyncGeolocation,
   EventsSessionSyncLocales,
   EventsSessionSyncNetwork,
+  EventsSessionSyncRating,
   EventsSessionSyncSystem,
   EventsSessionSyncTimezone,
   EventsSessionUpdateAvailability,
@@ -197,6 +200,8 @@ export interface SimEventMap {
   'session:set_mentions': EventsSessionSetMentions;
   'session:set_routing': EventsSessionSetRouting;
   'session:set_inbox': EventsSessionSetInbox;
+  'session:set_opened': EventsSessionSetOpened;
+  'session:set_closed': EventsSessionSetClosed;
   'session:update_availability': EventsSessionUpdateAvailability;
   'session:update_verify': EventsSessionUpdateVerify;
   'session:sync:geolocation': EventsSessionSyncGeolocation;
@@ -205,6 +210,7 @@ export interface SimEventMap {
   'session:sync:timezone': EventsSessionSyncTimezone;
   'session:sync:locales': EventsSessionSyncLocales;
   'session:sync:capabilities': EventsSessionSyncCapabilities;
+  'session:sync:rating': EventsSessionSyncRating;
   'session:removed': EventsSessionGeneric;
 }
 
