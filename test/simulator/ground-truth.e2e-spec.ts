@@ -112,6 +112,8 @@ describe('ground truth mutations', () => {
   });
 
   it('emits §3 payloads and bumps updated_at strictly on every mutation', () => {
+    // A generated conversation's routing is its assignment, so set_routing names it as previous.
+    const assignedAtStart = truth.getRecord(websiteId, sessionId)!.assigned_user_id;
     const cases: [string, () => { events: SimEvent[] }, Record<string, unknown>][] = [
       [
         'session:set_state',
@@ -177,7 +179,7 @@ describe('ground truth mutations', () => {
       [
         'session:set_routing',
         () => truth.setRouting(websiteId, sessionId, 'op-2'),
-        { routing_id: 'op-2', previous_routing_id: null },
+        { routing_id: 'op-2', previous_routing_id: assignedAtStart },
       ],
       [
         'session:update_availability',
@@ -199,7 +201,9 @@ describe('ground truth mutations', () => {
     for (const [name, mutate, fields] of cases) {
       const before = truth.getRecord(websiteId, sessionId)!.updated_at;
       const { events } = mutate();
-      expect(events).toEqual([{ event: name, data: { ...base(), ...fields } }]);
+      // `at` is when the change happened: the conversation's updated_at after it.
+      const at = truth.getRecord(websiteId, sessionId)!.updated_at;
+      expect(events).toEqual([{ event: name, data: { ...base(), ...fields }, at }]);
       expect(truth.getRecord(websiteId, sessionId)!.updated_at).toBeGreaterThan(before);
     }
     const view = truth.getConversation(websiteId, sessionId)!;
@@ -227,6 +231,7 @@ describe('ground truth mutations', () => {
           inbox_id: 'inbox-2',
           previous_inbox_id: previous,
         },
+        at: truth.getRecord(websiteId, sessionId)!.updated_at,
       },
     ]);
     expect(truth.getConversation(websiteId, sessionId)!.inbox_id).toBe('inbox-2');
@@ -235,6 +240,7 @@ describe('ground truth mutations', () => {
   it('handles the message lifecycle: send, received, updated, read, removed', () => {
     const sent = truth.addMessage(websiteId, sessionId, { from: 'user', content: 'hi' });
     expect(sent.events[0].event).toBe('message:send');
+    expect(sent.events[0].at).toBe(sent.message.timestamp);
     clock += 5;
     const reply = truth.addMessage(websiteId, sessionId, {
       from: 'operator',
@@ -252,6 +258,7 @@ describe('ground truth mutations', () => {
       {
         event: 'message:acknowledge:read:received',
         data: { ...base(), origin: 'chat', fingerprints: read.fingerprints },
+        at: truth.getRecord(websiteId, sessionId)!.updated_at,
       },
     ]);
     expect(read.fingerprints).toContain(sent.message.fingerprint);
@@ -263,11 +270,16 @@ describe('ground truth mutations', () => {
       {
         event: 'message:updated',
         data: { ...base(), fingerprint: sent.message.fingerprint, content: 'hello' },
+        at: truth.getRecord(websiteId, sessionId)!.updated_at,
       },
     ]);
     const removed = truth.removeMessage(websiteId, sessionId, sent.message.fingerprint);
     expect(removed.events).toEqual([
-      { event: 'message:removed', data: { ...base(), fingerprint: sent.message.fingerprint } },
+      {
+        event: 'message:removed',
+        data: { ...base(), fingerprint: sent.message.fingerprint },
+        at: truth.deletedMessages.at(-1)!.removed_at,
+      },
     ]);
     expect(truth.findMessage(websiteId, sessionId, sent.message.fingerprint)).toBeUndefined();
     expect(truth.deletedMessages.at(-1)).toMatchObject({
@@ -295,6 +307,7 @@ describe('ground truth mutations', () => {
       {
         event: 'session:request:initiated',
         data: { website_id: websiteId, session_id: created.session_id, inbox_id: null },
+        at: created.conversation.created_at,
       },
     ]);
     expect(created.conversation).toMatchObject({
@@ -314,6 +327,7 @@ describe('ground truth mutations', () => {
       {
         event: 'session:removed',
         data: { website_id: websiteId, session_id: created.session_id, inbox_id: null },
+        at: truth.deletedConversations.at(-1)!.removed_at,
       },
     ]);
     expect(truth.getConversation(websiteId, created.session_id)).toBeUndefined();

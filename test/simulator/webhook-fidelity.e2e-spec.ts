@@ -102,10 +102,44 @@ describe('simulator Plugin Hooks through crisp-api verifyHook', () => {
     });
     expect(header(hook, 'X-Crisp-Signature')).toBe(signHook(SECRET, timestamp, hook.body));
     expect(verify(hook)).toBe(true);
+    // The hook is dated when its event happened in the truth: the message's own timestamp.
+    expect(Number(timestamp)).toBe(mutation.events[0].at);
+    expect(mutation.events[0].at).toBe(mutation.message.timestamp);
 
     expect(client.receiveHook(JSON.parse(hook.body) as Record<string, unknown>)).toBeNull();
     await waitFor(() => dispatched.length === 1, 1000, 'dispatch');
     expect(dispatched[0]).toEqual(mutation.events[0].data);
+  });
+
+  it('dates every hook with its event time, signed with it, unless told otherwise', async () => {
+    const created = sim.mutate((t) => t.newConversation(websiteId));
+    // Back-dated: the event happened long before the hook leaves.
+    const past = Date.UTC(2024, 0, 1);
+    const old = sim.mutate((t) =>
+      t.addMessage(websiteId, created.session_id, { from: 'user', timestamp: past }),
+    );
+    const resolved = sim.mutate((t) => t.setState(websiteId, created.session_id, 'resolved'));
+    await sim.webhooks!.idle();
+    const sent = [...created.events, ...old.events, ...resolved.events];
+    expect(received).toHaveLength(sent.length);
+    received.forEach((hook, i) => {
+      const at = sent[i].at!;
+      expect(Number(header(hook, 'X-Crisp-Request-Timestamp'))).toBe(at);
+      expect((JSON.parse(hook.body) as { timestamp: number }).timestamp).toBe(at);
+      expect(header(hook, 'X-Crisp-Signature')).toBe(signHook(SECRET, at, hook.body));
+      expect(verify(hook)).toBe(true);
+    });
+    expect(sent[1].at).toBe(past);
+    expect(sent[2].at).toBe(sim.truth.getRecord(websiteId, created.session_id)!.updated_at);
+
+    // An explicit timestamp wins; an event without `at` is dated by the sender's clock.
+    received = [];
+    await sim.webhooks!.send(resolved.events[0], { timestamp: past + 5 });
+    const before = Date.now();
+    await sim.webhooks!.send({ event: 'session:set_state', data: resolved.events[0].data });
+    expect(Number(header(received[0], 'X-Crisp-Request-Timestamp'))).toBe(past + 5);
+    expect(Number(header(received[1], 'X-Crisp-Request-Timestamp'))).toBeGreaterThanOrEqual(before);
+    expect(received.every((h) => verify(h))).toBe(true);
   });
 
   it('fails verification for a tampered signature, a tampered body or the wrong secret', async () => {

@@ -6,7 +6,15 @@
  * compare whatever a sync service stored against this object (including the record of deletions,
  * which REST can no longer show).
  */
-import type { ConversationState, EventsSessionGeneric, EventsSessionVerification } from 'crisp-api';
+import type { ConversationState, EventsOperator, EventsSessionVerification } from 'crisp-api';
+import {
+  ConversationHistory,
+  type AssignmentChange,
+  type InboxChange,
+  type ResolutionSummary,
+  type StateChange,
+} from './conversation-history';
+import { RatingTruth, type SimRating } from './rating-truth';
 import { SeededRandom } from './seeded-random';
 import type {
   MetaStringField,
@@ -18,30 +26,25 @@ import type {
   SimEvent,
   SimMessage,
   SimMessageContent,
-  SimMessageEventPayload,
   SimMessageFrom,
   SimMessageType,
   SimMessageUser,
   SimOrigin,
   SimParticipant,
 } from './simulator-types';
+import { emailFor, randomContent, randomMeta, randomNickname } from './synthetic-content';
 import {
-  emailFor,
-  excerptOf,
-  randomContent,
-  randomMeta,
-  randomNickname,
-} from './synthetic-content';
+  baseOf,
+  conversationView,
+  deviceSyncEvent,
+  lowerBound,
+  messageEventPayload,
+  metaEvent,
+  unreadCounts,
+  upperBound,
+} from './truth-views';
 
-/**
- * Mapping of state → numeric status. Only `unresolved ↔ 1` is attested (crisp-protocol.md §2.7);
- * 0 = pending and 2 = resolved is the natural reading and is UNVERIFIED.
- */
-export const STATUS_BY_STATE: Readonly<Record<ConversationState, number>> = {
-  pending: 0,
-  unresolved: 1,
-  resolved: 2,
-};
+export { STATUS_BY_STATE, conversationView } from './truth-views';
 
 /**
  * Which read-acknowledgement event a read by each side produces. UNVERIFIED: inferred from Crisp's
@@ -187,6 +190,10 @@ export class GroundTruth {
   readonly deletedConversations: DeletedConversation[] = [];
   readonly deletedMessages: DeletedMessage[] = [];
   readonly sharedFingerprintCases: SharedFingerprintCase[] = [];
+  /** State, assignment, inbox and open/close changes of live mutations, with their times. */
+  readonly history = new ConversationHistory();
+  /** Every rating given (no REST route shows them). */
+  readonly ratings = new RatingTruth();
   private readonly now: () => number;
   private readonly sortCaches = new Map<string, SortCache>();
 
@@ -365,6 +372,8 @@ export class GroundTruth {
       visitor,
       messages: [],
     };
+    // Routing is what assigned it (README assumption 15), so a later set_routing names it as previous.
+    record.routing_id = record.assigned_user_id;
     fillSyntheticMessages(record, website, rng, input.messageCount);
     const last = record.messages[record.messages.length - 1];
     if (last) {
@@ -447,7 +456,9 @@ export class GroundTruth {
     return {
       session_id: sessionId,
       conversation: conversationView(record),
-      events: [{ event: 'session:request:initiated', data: baseOf(record) }],
+      events: stamp(record.updated_at, [
+        { event: 'session:request:initiated', data: baseOf(record) },
+      ]),
     };
   }
 
@@ -496,11 +507,11 @@ export class GroundTruth {
     const data = messageEventPayload(record, message);
     return {
       message,
-      events: [
+      events: stamp(message.timestamp, [
         input.from === 'user'
           ? { event: 'message:send', data }
           : { event: 'message:received', data },
-      ],
+      ]),
     };
   }
 
@@ -517,7 +528,9 @@ export class GroundTruth {
     this.touch(record);
     return {
       message,
-      events: [{ event: 'message:updated', data: { ...baseOf(record), fingerprint, content } }],
+      events: stamp(record.updated_at, [
+        { event: 'message:updated', data: { ...baseOf(record), fingerprint, content } },
+      ]),
     };
   }
 
@@ -533,7 +546,11 @@ export class GroundTruth {
       removed_at: record.updated_at,
       message,
     });
-    return { events: [{ event: 'message:removed', data: { ...baseOf(record), fingerprint } }] };
+    return {
+      events: stamp(record.updated_at, [
+        { event: 'message:removed', data: { ...baseOf(record), fingerprint } },
+      ]),
+    };
   }
 
   /**
@@ -559,11 +576,11 @@ export class GroundTruth {
     const data = { ...baseOf(record), origin, fingerprints };
     return {
       fingerprints,
-      events: [
+      events: stamp(record.updated_at, [
         options.reader === 'operator'
           ? { event: READ_ACK_EVENT.operator, data }
           : { event: READ_ACK_EVENT.visitor, data },
-      ],
+      ]),
     };
   }
 
@@ -583,20 +600,27 @@ export class GroundTruth {
     }
     return {
       fingerprints,
-      events: [
+      events: stamp(record.updated_at, [
         {
           event: 'message:acknowledge:delivered',
           data: { ...baseOf(record), origin, fingerprints },
         },
-      ],
+      ]),
     };
   }
 
+  /** Emits `session:set_state` even when the state stays; only a real change enters the history. */
   setState(websiteId: string, sessionId: string, state: ConversationState): Mutation {
     const record = this.requireConversation(websiteId, sessionId);
+    const previous = record.state;
     record.state = state;
     this.touch(record);
-    return { events: [{ event: 'session:set_state', data: { ...baseOf(record), state } }] };
+    this.history.recordState(websiteId, sessionId, previous, state, record.updated_at);
+    return {
+      events: stamp(record.updated_at, [
+        { event: 'session:set_state', data: { ...baseOf(record), state } },
+      ]),
+    };
   }
 
   /** Changes one string meta field; emits the matching `session:set_<field>` event. */
@@ -608,7 +632,7 @@ export class GroundTruth {
     }
     this.touch(record);
     const base = baseOf(record);
-    return { events: [metaEvent(field, value, base)] };
+    return { events: stamp(record.updated_at, [metaEvent(field, value, base)]) };
   }
 
   /** Replaces meta.data wholesale (the event carries the full object). */
@@ -621,7 +645,9 @@ export class GroundTruth {
     record.meta.data = { ...data };
     this.touch(record);
     return {
-      events: [{ event: 'session:set_data', data: { ...baseOf(record), data: { ...data } } }],
+      events: stamp(record.updated_at, [
+        { event: 'session:set_data', data: { ...baseOf(record), data: { ...data } } },
+      ]),
     };
   }
 
@@ -630,9 +656,9 @@ export class GroundTruth {
     record.meta.segments = [...segments];
     this.touch(record);
     return {
-      events: [
+      events: stamp(record.updated_at, [
         { event: 'session:set_segments', data: { ...baseOf(record), segments: [...segments] } },
-      ],
+      ]),
     };
   }
 
@@ -641,7 +667,9 @@ export class GroundTruth {
     record.is_blocked = isBlocked;
     this.touch(record);
     return {
-      events: [{ event: 'session:set_block', data: { ...baseOf(record), is_blocked: isBlocked } }],
+      events: stamp(record.updated_at, [
+        { event: 'session:set_block', data: { ...baseOf(record), is_blocked: isBlocked } },
+      ]),
     };
   }
 
@@ -650,12 +678,12 @@ export class GroundTruth {
     record.participants = participants.map((p) => ({ ...p }));
     this.touch(record);
     return {
-      events: [
+      events: stamp(record.updated_at, [
         {
           event: 'session:set_participants',
           data: { ...baseOf(record), participants: participants.map((p) => ({ ...p })) },
         },
-      ],
+      ]),
     };
   }
 
@@ -664,9 +692,9 @@ export class GroundTruth {
     record.mentions = [...mentions];
     this.touch(record);
     return {
-      events: [
+      events: stamp(record.updated_at, [
         { event: 'session:set_mentions', data: { ...baseOf(record), mentions: [...mentions] } },
-      ],
+      ]),
     };
   }
 
@@ -677,13 +705,14 @@ export class GroundTruth {
     record.routing_id = routingId;
     record.assigned_user_id = routingId;
     this.touch(record);
+    this.history.recordAssignment(websiteId, sessionId, previous, routingId, record.updated_at);
     return {
-      events: [
+      events: stamp(record.updated_at, [
         {
           event: 'session:set_routing',
           data: { ...baseOf(record), routing_id: routingId, previous_routing_id: previous },
         },
-      ],
+      ]),
     };
   }
 
@@ -693,10 +722,11 @@ export class GroundTruth {
     const previous = record.inbox_id;
     record.inbox_id = inboxId;
     this.touch(record);
+    this.history.recordInbox(websiteId, sessionId, previous, inboxId, record.updated_at);
     return {
-      events: [
+      events: stamp(record.updated_at, [
         { event: 'session:set_inbox', data: { ...baseOf(record), previous_inbox_id: previous } },
-      ],
+      ]),
     };
   }
 
@@ -709,7 +739,9 @@ export class GroundTruth {
     record.availability = availability;
     this.touch(record);
     return {
-      events: [{ event: 'session:update_availability', data: { ...baseOf(record), availability } }],
+      events: stamp(record.updated_at, [
+        { event: 'session:update_availability', data: { ...baseOf(record), availability } },
+      ]),
     };
   }
 
@@ -724,7 +756,7 @@ export class GroundTruth {
     record.verifications = verifications.map((v) => ({ ...v }));
     this.touch(record);
     return {
-      events: [
+      events: stamp(record.updated_at, [
         {
           event: 'session:update_verify',
           data: {
@@ -733,7 +765,7 @@ export class GroundTruth {
             verifications: verifications.map((v) => ({ ...v })),
           },
         },
-      ],
+      ]),
     };
   }
 
@@ -750,7 +782,11 @@ export class GroundTruth {
     const record = this.requireConversation(websiteId, sessionId);
     record.meta.device = { ...record.meta.device, [member]: structuredClone(value) };
     this.touch(record);
-    return { events: [deviceSyncEvent(baseOf(record), record.meta.device, member)] };
+    return {
+      events: stamp(record.updated_at, [
+        deviceSyncEvent(baseOf(record), record.meta.device, member),
+      ]),
+    };
   }
 
   /** The visitor's network changed (`session:sync:network`): meta.ip and meta.connection. */
@@ -765,13 +801,72 @@ export class GroundTruth {
     record.meta.connection = { ...connection };
     this.touch(record);
     return {
-      events: [
+      events: stamp(record.updated_at, [
         {
           event: 'session:sync:network',
           data: { ...baseOf(record), network: { ip, connection: { ...connection } } },
         },
-      ],
+      ]),
     };
+  }
+
+  /**
+   * A visitor rates the conversation (`session:sync:rating`, crisp-api `EventsSessionSyncRating`).
+   * Moves updated_at like every mutation (README assumption 17; UNVERIFIED for ratings).
+   */
+  setRating(
+    websiteId: string,
+    sessionId: string,
+    stars: number,
+    comment?: string,
+  ): Mutation<{ rating: SimRating }> {
+    const record = this.requireConversation(websiteId, sessionId);
+    this.touch(record);
+    const rating = this.ratings.record({
+      website_id: websiteId,
+      session_id: sessionId,
+      stars,
+      ...(comment === undefined ? {} : { comment }),
+      at: record.updated_at,
+    });
+    const given = { stars, ...(comment === undefined ? {} : { comment }) };
+    return {
+      rating,
+      events: stamp(record.updated_at, [
+        { event: 'session:sync:rating', data: { ...baseOf(record), rating: given } },
+      ]),
+    };
+  }
+
+  /** An operator opens the conversation in their app (`session:set_opened`). */
+  setOpened(websiteId: string, sessionId: string, operator: EventsOperator): Mutation {
+    return this.setOpenState(websiteId, sessionId, operator, 'opened');
+  }
+
+  /** The operator closes it again (`session:set_closed`). */
+  setClosed(websiteId: string, sessionId: string, operator: EventsOperator): Mutation {
+    return this.setOpenState(websiteId, sessionId, operator, 'closed');
+  }
+
+  stateHistory(websiteId: string, sessionId: string): StateChange[] {
+    return this.history.stateHistory(websiteId, sessionId);
+  }
+
+  resolutionOf(websiteId: string, sessionId: string): ResolutionSummary {
+    return this.history.resolutionOf(websiteId, sessionId);
+  }
+
+  /** Routing changes (`session:set_routing`), i.e. who the conversation was assigned to. */
+  assignmentHistory(websiteId: string, sessionId: string): AssignmentChange[] {
+    return this.history.assignmentHistory(websiteId, sessionId);
+  }
+
+  inboxHistory(websiteId: string, sessionId: string): InboxChange[] {
+    return this.history.inboxHistory(websiteId, sessionId);
+  }
+
+  ratingOf(websiteId: string, sessionId: string): SimRating | undefined {
+    return this.ratings.ratingOf(websiteId, sessionId);
   }
 
   removeConversation(websiteId: string, sessionId: string): Mutation {
@@ -787,10 +882,37 @@ export class GroundTruth {
       conversation: conversationView(record),
       messages: record.messages,
     });
-    return { events: [{ event: 'session:removed', data: baseOf(record) }] };
+    return { events: stamp(removedAt, [{ event: 'session:removed', data: baseOf(record) }]) };
   }
 
   // ── Internals ────────────────────────────────────────────────────────────
+
+  /** Opened / closed share one shape (crisp-api `EventsSessionSetOpened` / `…SetClosed`). */
+  private setOpenState(
+    websiteId: string,
+    sessionId: string,
+    operator: EventsOperator,
+    kind: 'opened' | 'closed',
+  ): Mutation {
+    const record = this.requireConversation(websiteId, sessionId);
+    this.touch(record);
+    const who: EventsOperator = { user_id: operator.user_id };
+    if (operator.nickname !== undefined) who.nickname = operator.nickname;
+    if (operator.avatar !== undefined) who.avatar = operator.avatar;
+    this.history.recordOpenState(websiteId, sessionId, {
+      kind,
+      operator: who,
+      at: record.updated_at,
+    });
+    const data = { ...baseOf(record), operator: { ...who } };
+    return {
+      events: stamp(record.updated_at, [
+        kind === 'opened'
+          ? { event: 'session:set_opened', data }
+          : { event: 'session:set_closed', data },
+      ]),
+    };
+  }
 
   private acknowledge(
     websiteId: string,
@@ -874,6 +996,11 @@ export class GroundTruth {
     }
     return index;
   }
+}
+
+/** Dates events with when their change happened in the truth (Web Hooks send it as `timestamp`). */
+function stamp(at: number, events: SimEvent[]): SimEvent[] {
+  return events.map((event) => ({ ...event, at }));
 }
 
 // ── Generation ─────────────────────────────────────────────────────────────
@@ -1028,206 +1155,5 @@ function uniqueFingerprint(
     if (!messages.some((m) => m.fingerprint === candidate)) {
       return candidate;
     }
-  }
-}
-
-function baseOf(record: ConversationRecord): EventsSessionGeneric {
-  return {
-    website_id: record.website_id,
-    session_id: record.session_id,
-    inbox_id: record.inbox_id,
-  };
-}
-
-function messageEventPayload(
-  record: ConversationRecord,
-  message: SimMessage,
-): SimMessageEventPayload {
-  return {
-    ...baseOf(record),
-    type: message.type,
-    from: message.from,
-    origin: message.origin,
-    content: message.content,
-    fingerprint: message.fingerprint,
-    timestamp: message.timestamp,
-    user: { user_id: message.user.user_id, nickname: message.user.nickname },
-    mentions: [...message.mentions],
-    stamped: message.stamped,
-  };
-}
-
-function metaEvent(field: MetaStringField, value: string, base: EventsSessionGeneric): SimEvent {
-  switch (field) {
-    case 'email':
-      return { event: 'session:set_email', data: { ...base, email: value } };
-    case 'phone':
-      return { event: 'session:set_phone', data: { ...base, phone: value } };
-    case 'nickname':
-      return { event: 'session:set_nickname', data: { ...base, nickname: value } };
-    case 'avatar':
-      return { event: 'session:set_avatar', data: { ...base, avatar: value } };
-    case 'subject':
-      return { event: 'session:set_subject', data: { ...base, subject: value } };
-    case 'origin':
-      return { event: 'session:set_origin', data: { ...base, origin: value } };
-    case 'address':
-      return { event: 'session:set_address', data: { ...base, address: value } };
-  }
-}
-
-/** First index whose timestamp is >= `timestamp`. */
-function lowerBound(messages: readonly SimMessage[], timestamp: number): number {
-  let low = 0;
-  let high = messages.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (messages[mid].timestamp < timestamp) {
-      low = mid + 1;
-    } else {
-      high = mid;
-    }
-  }
-  return low;
-}
-
-/** First index whose timestamp is > `timestamp`. */
-function upperBound(messages: readonly SimMessage[], timestamp: number): number {
-  let low = 0;
-  let high = messages.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (messages[mid].timestamp <= timestamp) {
-      low = mid + 1;
-    } else {
-      high = mid;
-    }
-  }
-  return low;
-}
-
-function unreadCounts(messages: readonly SimMessage[]): { operator: number; visitor: number } {
-  let operator = 0;
-  let visitor = 0;
-  for (const message of messages) {
-    if (message.read !== '' || message.type === 'note' || message.type === 'event') {
-      continue;
-    }
-    if (message.from === 'user') {
-      operator++;
-    } else {
-      visitor++;
-    }
-  }
-  return { operator, visitor };
-}
-
-/** Derives the REST shape. Derived fields (unread, previews, waiting_since) follow the messages. */
-export function conversationView(record: ConversationRecord): SimConversation {
-  const messages = record.messages;
-  const last = messages[messages.length - 1];
-  let lastVisitorAt = record.created_at;
-  let waitingSince: number | undefined;
-  let answered = false;
-  for (let i = messages.length - 1; i >= 0; i--) {
-    const message = messages[i];
-    if (message.from === 'user') {
-      lastVisitorAt = Math.max(lastVisitorAt, message.timestamp);
-      if (!answered) {
-        // The visitor has been waiting since their first message after the last operator reply.
-        waitingSince = message.timestamp;
-      } else {
-        break;
-      }
-    } else if (message.type !== 'note' && message.type !== 'event') {
-      answered = true;
-    }
-  }
-  const view: SimConversation = {
-    session_id: record.session_id,
-    website_id: record.website_id,
-    people_id: record.people_id,
-    state: record.state,
-    status: STATUS_BY_STATE[record.state],
-    is_verified: record.is_verified,
-    is_blocked: record.is_blocked,
-    availability: record.availability,
-    active: { now: record.availability === 'online', last: lastVisitorAt },
-    last_message: last ? excerptOf(last.content) : '',
-    verifications: record.verifications.map((v) => ({ ...v })),
-    participants: record.participants.map((p) => ({ ...p })),
-    mentions: [...record.mentions],
-    unread: unreadCounts(messages),
-    meta: structuredMeta(record.meta),
-    created_at: record.created_at,
-    updated_at: record.updated_at,
-  };
-  if (record.inbox_id !== null) {
-    view.inbox_id = record.inbox_id;
-  }
-  if (last) {
-    view.preview_message = {
-      type: last.type,
-      from: last.from,
-      excerpt: excerptOf(last.content),
-      fingerprint: last.fingerprint,
-    };
-  }
-  if (record.assigned_user_id !== null) {
-    view.assigned = { user_id: record.assigned_user_id };
-  }
-  if (record.state !== 'resolved' && waitingSince !== undefined) {
-    view.waiting_since = waitingSince;
-  }
-  return view;
-}
-
-/** Copies meta so callers (and JSON snapshots) never alias the mutable truth. */
-function structuredMeta(meta: SimConversationMeta): SimConversationMeta {
-  return {
-    ...meta,
-    segments: [...meta.segments],
-    data: { ...meta.data },
-    device: {
-      ...meta.device,
-      capabilities: [...meta.device.capabilities],
-      locales: [...meta.device.locales],
-    },
-    connection: { ...meta.connection },
-  };
-}
-
-/** The `session:sync:<member>` event for one part of meta.device, shaped as crisp-api types it. */
-function deviceSyncEvent(
-  base: EventsSessionGeneric,
-  device: SimDevice,
-  member: keyof SimDevice,
-): SimEvent {
-  switch (member) {
-    case 'geolocation':
-      return {
-        event: 'session:sync:geolocation',
-        data: { ...base, geolocation: structuredClone(device.geolocation) },
-      };
-    case 'system':
-      return {
-        event: 'session:sync:system',
-        data: { ...base, system: structuredClone(device.system) },
-      };
-    case 'timezone':
-      return {
-        event: 'session:sync:timezone',
-        data: { ...base, timezone: { offset: device.timezone } },
-      };
-    case 'locales':
-      return {
-        event: 'session:sync:locales',
-        data: { ...base, locales: { locales: [...device.locales] } },
-      };
-    case 'capabilities':
-      return {
-        event: 'session:sync:capabilities',
-        data: { ...base, capabilities: [...device.capabilities] },
-      };
   }
 }

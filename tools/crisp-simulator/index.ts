@@ -1,4 +1,5 @@
 /** Public surface of the Crisp simulator (tests, benchmarks, demo). */
+export * from './conversation-history';
 export * from './credential-store';
 export * from './crisp-simulator';
 export * from './edge-cases';
@@ -6,6 +7,7 @@ export * from './fault-injector';
 export * from './ground-truth';
 export * from './live-traffic';
 export { UNKNOWN_EVENT_NAME, type PayloadQuirks } from './payload-quirks';
+export * from './rating-truth';
 export * from './rest-api';
 export * from './rtm-server';
 export * from './seeded-random';

@@ -6,10 +6,20 @@
  * timestamps (and therefore fingerprints) still follow the truth's clock.
  */
 import type { ConversationState } from 'crisp-api';
-import type { GroundTruth } from './ground-truth';
+import type { ConversationRecord, GroundTruth } from './ground-truth';
 import { SeededRandom } from './seeded-random';
-import type { MetaStringField, SimEvent, SimMessageType } from './simulator-types';
-import { SEGMENT_POOL, emailFor, randomNickname } from './synthetic-content';
+import type { SimEvent, SimMessageType } from './simulator-types';
+import { changeData, changeMeta, editRecentMessage, removeRecentMessage } from './traffic-visitor';
+import {
+  assignConversation,
+  isOpen,
+  isResolved,
+  moveConversationInbox,
+  openOrCloseConversation,
+  reopenConversation,
+  resolveConversation,
+  type TrafficTarget,
+} from './traffic-workflow';
 
 export type TrafficAction =
   | 'newConversation'
@@ -21,7 +31,12 @@ export type TrafficAction =
   | 'stateChange'
   | 'metaChange'
   | 'dataChange'
-  | 'removeConversation';
+  | 'removeConversation'
+  | 'resolve'
+  | 'reopen'
+  | 'assign'
+  | 'moveInbox'
+  | 'openClose';
 
 export const DEFAULT_TRAFFIC_WEIGHTS: Readonly<Record<TrafficAction, number>> = {
   newConversation: 6,
@@ -34,6 +49,13 @@ export const DEFAULT_TRAFFIC_WEIGHTS: Readonly<Record<TrafficAction, number>> = 
   metaChange: 4,
   dataChange: 1.5,
   removeConversation: 0.5,
+  // The operator side (traffic-workflow.ts): enough that two minutes of the demo's 2 actions/s
+  // hold several resolutions, ratings, reopens and assignments.
+  resolve: 4,
+  reopen: 2,
+  assign: 5,
+  moveInbox: 1,
+  openClose: 3,
 };
 
 export interface LiveTrafficOptions {
@@ -55,13 +77,9 @@ export interface LiveTrafficStats {
   byAction: Record<TrafficAction, number>;
 }
 
-interface PoolEntry {
-  websiteId: string;
-  sessionId: string;
-}
+type PoolEntry = TrafficTarget;
 
 const STATES: readonly ConversationState[] = ['pending', 'unresolved', 'resolved'];
-const META_FIELDS: readonly MetaStringField[] = ['email', 'phone', 'nickname', 'subject'];
 
 export class LiveTraffic {
   private readonly rng: SeededRandom;
@@ -156,7 +174,6 @@ export class LiveTraffic {
       return this.newConversation();
     }
     const { websiteId, sessionId } = target;
-    const messages = truth.getMessages(websiteId, sessionId);
     switch (action) {
       case 'visitorMessage':
         return truth.addMessage(websiteId, sessionId, {
@@ -167,55 +184,48 @@ export class LiveTraffic {
         const type: SimMessageType = rng.weighted({ text: 90, note: 5, file: 5 });
         return truth.addMessage(websiteId, sessionId, { from: 'operator', type }).events;
       }
-      case 'editMessage': {
-        const editable = messages.filter((m) => typeof m.content === 'string');
-        if (editable.length === 0) {
-          return [];
-        }
-        const message =
-          editable[editable.length - 1 - rng.int(0, Math.min(4, editable.length - 1))];
-        const previous = typeof message.content === 'string' ? message.content : '';
-        return truth.updateMessage(
-          websiteId,
-          sessionId,
-          message.fingerprint,
-          `${previous} (edited)`,
-        ).events;
-      }
-      case 'removeMessage': {
-        if (messages.length === 0) {
-          return [];
-        }
-        const message =
-          messages[messages.length - 1 - rng.int(0, Math.min(4, messages.length - 1))];
-        return truth.removeMessage(websiteId, sessionId, message.fingerprint).events;
-      }
+      case 'editMessage':
+        return editRecentMessage(truth, rng, target);
+      case 'removeMessage':
+        return removeRecentMessage(truth, rng, target);
       case 'readAck':
         return truth.ackRead(websiteId, sessionId, {
           reader: rng.chance(0.6) ? 'operator' : 'visitor',
         }).events;
-      case 'stateChange':
-        return truth.setState(websiteId, sessionId, rng.pick(STATES)).events;
-      case 'metaChange': {
-        const field = rng.pick(META_FIELDS);
-        const nickname = randomNickname(rng);
-        const value =
-          field === 'email'
-            ? emailFor(nickname, rng)
-            : field === 'phone'
-              ? `+1 555 ${rng.int(100, 999)} ${rng.int(1000, 9999)}`
-              : field === 'nickname'
-                ? nickname
-                : rng.pick(['Billing question', 'Login issue', 'Bug report', '']);
-        return truth.setMeta(websiteId, sessionId, field, value).events;
+      case 'stateChange': {
+        const state = rng.pick(STATES);
+        return state === 'resolved'
+          ? resolveConversation(truth, rng, target)
+          : truth.setState(websiteId, sessionId, state).events;
       }
+      case 'resolve': {
+        // A conversation still open, else reopen one: either way the history moves.
+        const open = this.pickTarget(isOpen);
+        return open
+          ? resolveConversation(truth, rng, open)
+          : reopenConversation(truth, rng, target);
+      }
+      case 'reopen': {
+        const resolved = this.pickTarget(isResolved);
+        return resolved
+          ? reopenConversation(truth, rng, resolved)
+          : resolveConversation(truth, rng, target);
+      }
+      case 'assign':
+        return assignConversation(truth, rng, target);
+      case 'moveInbox':
+        return moveConversationInbox(truth, rng, target);
+      case 'openClose': {
+        // Half the time one an operator has open, so closes happen in a pool of many conversations.
+        const opened = rng.chance(0.5)
+          ? this.pickTarget((r) => truth.history.openedBy(r.website_id, r.session_id).length > 0)
+          : null;
+        return openOrCloseConversation(truth, rng, opened ?? target);
+      }
+      case 'metaChange':
+        return changeMeta(truth, rng, target);
       case 'dataChange':
-        return rng.chance(0.5)
-          ? truth.setData(websiteId, sessionId, {
-              plan: rng.pick(['free', 'pro', 'team']),
-              seats: rng.int(1, 99),
-            }).events
-          : truth.setSegments(websiteId, sessionId, [rng.pick(SEGMENT_POOL)]).events;
+        return changeData(truth, rng, target);
       case 'removeConversation':
         this.pool = this.pool.filter((e) => e !== target);
         return truth.removeConversation(websiteId, sessionId).events;
@@ -236,8 +246,18 @@ export class LiveTraffic {
     return [...created.events, ...first.events];
   }
 
-  /** A pooled conversation that still exists (removals by other code are tolerated). */
-  private pickTarget(): PoolEntry | null {
+  /**
+   * A pooled conversation that still exists (removals by other code are tolerated) and, when
+   * `wanted` is given, matches it; null if none does.
+   */
+  private pickTarget(wanted?: (record: ConversationRecord) => boolean): PoolEntry | null {
+    if (wanted) {
+      const matching = this.pool.filter((e) => {
+        const record = this.truth.getRecord(e.websiteId, e.sessionId);
+        return record !== undefined && wanted(record);
+      });
+      return matching.length > 0 ? this.rng.pick(matching) : null;
+    }
     while (this.pool.length > 0) {
       const entry = this.rng.pick(this.pool);
       if (this.truth.getRecord(entry.websiteId, entry.sessionId)) {
@@ -270,20 +290,8 @@ export class LiveTraffic {
 }
 
 function emptyStats(): LiveTrafficStats {
-  return {
-    actions: 0,
-    events: 0,
-    byAction: {
-      newConversation: 0,
-      visitorMessage: 0,
-      operatorMessage: 0,
-      editMessage: 0,
-      removeMessage: 0,
-      readAck: 0,
-      stateChange: 0,
-      metaChange: 0,
-      dataChange: 0,
-      removeConversation: 0,
-    },
-  };
+  const byAction = Object.fromEntries(
+    Object.keys(DEFAULT_TRAFFIC_WEIGHTS).map((action) => [action, 0]),
+  ) as Record<TrafficAction, number>;
+  return { actions: 0, events: 0, byAction };
 }

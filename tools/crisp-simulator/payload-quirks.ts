@@ -47,6 +47,9 @@ const SUBJECT_KEY: Readonly<Record<string, string>> = {
   'session:set_mentions': 'mentions',
   'session:update_availability': 'availability',
   'session:update_verify': 'is_verified',
+  'session:sync:rating': 'rating',
+  'session:set_opened': 'operator',
+  'session:set_closed': 'operator',
   'message:updated': 'content',
   'message:send': 'content',
   'message:received': 'content',
@@ -115,7 +118,7 @@ function reshape(event: SimEvent, quirks: PayloadQuirks): WireEvent {
     data = omitEmpty(data, keep);
   }
   const payload: WirePayload & Json = { ...data, website_id, session_id };
-  return { event: event.event, data: payload };
+  return { event: event.event, data: payload, at: event.at };
 }
 
 /** The events as they go on the wire with `quirks` on (the same objects when none is). */
@@ -130,7 +133,11 @@ export function applyPayloadQuirks(
     const { website_id, session_id } = event.data;
     return [
       wire,
-      { event: UNKNOWN_EVENT_NAME, data: { website_id, session_id, since: 'simulated' } },
+      {
+        event: UNKNOWN_EVENT_NAME,
+        data: { website_id, session_id, since: 'simulated' },
+        at: event.at,
+      },
     ];
   });
 }

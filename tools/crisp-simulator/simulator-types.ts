@@ -20,7 +20,9 @@ import type {
   EventsSessionSetEmail,
   EventsSessionSetInbox,
   EventsSessionSetMentions,
+  EventsSessionSetClosed,
   EventsSessionSetNickname,
+  EventsSessionSetOpened,
   EventsSessionSetOrigin,
   EventsSessionSetParticipants,
   EventsSessionSetPhone,
@@ -32,6 +34,7 @@ import type {
   EventsSessionSyncGeolocation,
   EventsSessionSyncLocales,
   EventsSessionSyncNetwork,
+  EventsSessionSyncRating,
   EventsSessionSyncSystem,
   EventsSessionSyncTimezone,
   EventsSessionUpdateAvailability,
@@ -197,6 +200,8 @@ export interface SimEventMap {
   'session:set_mentions': EventsSessionSetMentions;
   'session:set_routing': EventsSessionSetRouting;
   'session:set_inbox': EventsSessionSetInbox;
+  'session:set_opened': EventsSessionSetOpened;
+  'session:set_closed': EventsSessionSetClosed;
   'session:update_availability': EventsSessionUpdateAvailability;
   'session:update_verify': EventsSessionUpdateVerify;
   'session:sync:geolocation': EventsSessionSyncGeolocation;
@@ -205,6 +210,7 @@ export interface SimEventMap {
   'session:sync:timezone': EventsSessionSyncTimezone;
   'session:sync:locales': EventsSessionSyncLocales;
   'session:sync:capabilities': EventsSessionSyncCapabilities;
+  'session:sync:rating': EventsSessionSyncRating;
   'session:removed': EventsSessionGeneric;
 }
 
@@ -213,6 +219,11 @@ export type SimEventName = keyof SimEventMap;
 export interface SimEventOf<N extends SimEventName> {
   event: N;
   data: SimEventMap[N];
+  /**
+   * When the change happened in the ground truth (ms since epoch). Not part of the RTM payload
+   * (RTM carries no time); a Web Hook sends it as its `timestamp`, which is when the event happened.
+   */
+  at?: number;
 }
 
 /** Discriminated union over `event`, so `if (e.event === 'message:send') e.data.content` type-checks. */
@@ -232,6 +243,8 @@ export interface WirePayload {
 export interface WireEvent {
   event: string;
   data: WirePayload;
+  /** As `SimEventOf.at`: when the change happened; the Web Hook `timestamp`, never on RTM. */
+  at?: number;
 }
 
 /** What every ground-truth mutation returns: the events to deliver plus mutation-specific values. */

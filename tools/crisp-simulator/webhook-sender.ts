@@ -29,14 +29,17 @@ export interface WebhookSenderOptions {
   hookOrigin?: string;
   /** Only these event names are hooked (like the Marketplace hook subscription); default all. */
   events?: readonly string[];
-  /** Clock for the hook timestamp (ms; unit UNVERIFIED, it only needs echoing). */
+  /** Clock for the hook timestamp of events without `at` (ms; unit UNVERIFIED, it only needs echoing). */
   now?: () => number;
 }
 
 export interface WebhookSendOptions {
   /** 'signature': send a wrong signature; 'body': sign one body, send another. */
   tamper?: 'signature' | 'body';
-  /** Override the timestamp, e.g. a stale one, to test replay protection. */
+  /**
+   * Override the timestamp, e.g. a stale one, to test replay protection. Default: the event's
+   * `at` (when it happened in the truth), else the sender's clock.
+   */
   timestamp?: number;
   /** Sign with another secret. */
   secret?: string;
@@ -117,7 +120,9 @@ export class WebhookSender {
   }
 
   private async run(event: WireEvent, options: WebhookSendOptions): Promise<WebhookDelivery> {
-    const timestamp = options.timestamp ?? (this.options.now ?? Date.now)();
+    // Crisp's hook `timestamp` is "the timestamp at which the hook has been emitted": the event's
+    // time, which the truth knows; the clock only dates events built without one.
+    const timestamp = options.timestamp ?? event.at ?? (this.options.now ?? Date.now)();
     const websiteId = event.data.website_id;
     const body = JSON.stringify({
       website_id: websiteId,
