@@ -207,7 +207,15 @@ export class GroundTruth {
     this.rng = new SeededRandom(options.seed ?? 1);
     this.now = options.now ?? Date.now;
     this.directory = new DirectoryTruth(this.now);
-    this.people = new PeopleTruth(this.now, this.rng.fork('people'));
+    this.people = new PeopleTruth(this.now, this.rng.fork('people'), (websiteId) => {
+      const website = this.websites.get(websiteId);
+      return website
+        ? {
+            visitors: [...website.conversations.values()],
+            rng: this.rng.fork(`people:${websiteId}`),
+          }
+        : null;
+    });
   }
 
   // ── Structure ────────────────────────────────────────────────────────────
@@ -1100,11 +1108,6 @@ export function generateGroundTruth(options: GenerateOptions): GroundTruth {
         rng,
       });
     }
-    truth.people.seedFromVisitors(
-      website.website_id,
-      [...website.conversations.values()],
-      rng.fork(`people:${website.website_id}`),
-    );
     if (w === 0 && options.sharedFingerprintCase !== false) {
       linkFirstTwoConversations(truth, website);
     }

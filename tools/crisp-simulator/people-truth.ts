@@ -3,9 +3,11 @@
  * `…/people/profile/{people_id}` serve, and what `people:profile:created|updated|removed` change.
  * Shapes follow crisp-api `WebsitePeople.ts` (`PeopleProfile`) and `Events.ts`.
  *
- * Generated websites get one profile per conversation whose visitor left an email (the profile
- * id is the conversation's `people_id`), drawn from a generator forked from the seed and the
- * website id so conversations generated later do not shift.
+ * A website gets one profile per conversation whose visitor left an email (the profile id is the
+ * conversation's `people_id`) when its people are first asked for or changed: lazily, so a
+ * benchmark truth of 300,000 conversations that never reads people pays nothing for them. The
+ * profiles are drawn from a generator forked from the seed and the website id, so they are the
+ * same for a seed whenever they are made, provided the visitors have not changed before.
  */
 import type { SeededRandom } from './seeded-random';
 import type { Mutation, SimConversationMeta } from './simulator-types';
@@ -49,6 +51,15 @@ export interface RemovedPeopleProfile {
 
 export type ProfileOrder = 'created_at' | 'updated_at';
 
+interface Visitor {
+  people_id: string;
+  meta: SimConversationMeta;
+  created_at: number;
+}
+
+/** The visitors a website's profiles are made from, and the generator to draw them with. */
+export type PeopleSeeder = (websiteId: string) => { visitors: Visitor[]; rng: SeededRandom } | null;
+
 const COMPANIES = [
   { name: 'Acme', domain: 'acme.example.test' },
   { name: 'Globex', domain: 'globex.example.test' },
@@ -64,20 +75,8 @@ export class PeopleTruth {
   constructor(
     private readonly now: () => number,
     private readonly rng: SeededRandom,
+    private readonly seeder: PeopleSeeder = () => null,
   ) {}
-
-  /** Seeds a website's profiles from its visitors (no events: as if they existed before). */
-  seedFromVisitors(
-    websiteId: string,
-    visitors: readonly { people_id: string; meta: SimConversationMeta; created_at: number }[],
-    rng: SeededRandom,
-  ): void {
-    const profiles = this.profilesOf(websiteId);
-    for (const visitor of visitors) {
-      if (visitor.meta.email === '' || profiles.has(visitor.people_id)) continue;
-      profiles.set(visitor.people_id, profileFrom(visitor.people_id, visitor, rng));
-    }
-  }
 
   /** Profiles of a website, newest first by `order` (`created_at` by default). */
   list(
@@ -92,12 +91,12 @@ export class PeopleTruth {
   }
 
   get(websiteId: string, peopleId: string): SimPeopleProfile | undefined {
-    const profile = this.websites.get(websiteId)?.get(peopleId);
+    const profile = this.profilesOf(websiteId).get(peopleId);
     return profile ? structuredClone(profile) : undefined;
   }
 
   count(websiteId: string): number {
-    return this.websites.get(websiteId)?.size ?? 0;
+    return this.profilesOf(websiteId).size;
   }
 
   /** `people:profile:created` `{website_id, people_id, email}` (crisp-api `EventsPeopleProfileCreated`). */
@@ -198,7 +197,7 @@ export class PeopleTruth {
   }
 
   private require(websiteId: string, peopleId: string): SimPeopleProfile {
-    const profile = this.websites.get(websiteId)?.get(peopleId);
+    const profile = this.profilesOf(websiteId).get(peopleId);
     if (!profile) {
       throw new Error(`PeopleTruth: no profile ${peopleId} on website ${websiteId}`);
     }
@@ -210,6 +209,12 @@ export class PeopleTruth {
     if (!profiles) {
       profiles = new Map();
       this.websites.set(websiteId, profiles);
+      // No events: these contacts existed before the simulation began.
+      const seed = this.seeder(websiteId);
+      for (const visitor of seed ? seed.visitors : []) {
+        if (!seed || visitor.meta.email === '' || profiles.has(visitor.people_id)) continue;
+        profiles.set(visitor.people_id, profileFrom(visitor.people_id, visitor, seed.rng));
+      }
     }
     return profiles;
   }
@@ -220,11 +225,7 @@ export class PeopleTruth {
   }
 }
 
-function profileFrom(
-  peopleId: string,
-  visitor: { meta: SimConversationMeta; created_at: number },
-  rng: SeededRandom,
-): SimPeopleProfile {
+function profileFrom(peopleId: string, visitor: Visitor, rng: SeededRandom): SimPeopleProfile {
   const { meta } = visitor;
   const company = rng.chance(0.4) ? { ...rng.pick(COMPANIES) } : undefined;
   const person: SimPeoplePerson = {
