@@ -1,6 +1,6 @@
 /**
  * Live traffic's operator side: resolutions, ratings, reopens, assignments, inbox moves and
- * operators opening and closing conversations, at the demo's settings (tools/demo: one website,
+ * operators opening and closing conversations (and, through the simulator, the directory side), at the demo's settings (tools/demo: one website,
  * 30 conversations all in the pool, 2 actions/s for two minutes = 240 actions).
  */
 import {
@@ -34,7 +34,9 @@ describe('live traffic, operator side', () => {
     (seed) => {
       const { truth, events } = demoTraffic(seed);
       const websiteId = truth.websiteIds()[0];
-      const sessions = new Set(events.map((e) => e.data.session_id));
+      const sessions = new Set(
+        events.flatMap((e) => ('session_id' in e.data ? [e.data.session_id] : [])),
+      );
       let resolutions = 0;
       let reopens = 0;
       let assignments = 0;
@@ -106,10 +108,19 @@ describe('live traffic, operator side', () => {
     const sim = new CrispSimulator({
       seed: 2,
       generate: { websites: 1, conversationsPerWebsite: 10 },
+      // The directory actions are rare by default; raised so 300 actions surely hold each kind.
+      traffic: { weights: { peopleChange: 10, operatorAvailability: 10 } },
     });
-    sim.traffic.step(200);
+    sim.traffic.step(300);
     const names = new Set(sim.emitted.map((e) => e.event));
-    for (const name of ['session:sync:rating', 'session:set_routing', 'session:set_opened']) {
+    for (const name of [
+      'session:sync:rating',
+      'session:set_routing',
+      'session:set_opened',
+      'website:update_operators_availability',
+      'people:profile:created',
+      'people:bind:session',
+    ]) {
       expect(names).toContain(name);
     }
     expect(sim.emitted.every((e) => typeof e.at === 'number')).toBe(true);

@@ -14,6 +14,8 @@ import {
   type ResolutionSummary,
   type StateChange,
 } from './conversation-history';
+import { DirectoryTruth } from './directory-truth';
+import { PeopleTruth } from './people-truth';
 import { RatingTruth, type SimRating } from './rating-truth';
 import { SeededRandom } from './seeded-random';
 import type {
@@ -194,17 +196,34 @@ export class GroundTruth {
   readonly history = new ConversationHistory();
   /** Every rating given (no REST route shows them). */
   readonly ratings = new RatingTruth();
+  /** Operators' details and availability, and inboxes, per website. */
+  readonly directory: DirectoryTruth;
+  /** People (contact) profiles per website. */
+  readonly people: PeopleTruth;
   private readonly now: () => number;
   private readonly sortCaches = new Map<string, SortCache>();
 
   constructor(options: GroundTruthOptions = {}) {
     this.rng = new SeededRandom(options.seed ?? 1);
     this.now = options.now ?? Date.now;
+    this.directory = new DirectoryTruth(this.now);
+    this.people = new PeopleTruth(this.now, this.rng.fork('people'), (websiteId) => {
+      const website = this.websites.get(websiteId);
+      return website
+        ? {
+            visitors: [...website.conversations.values()],
+            rng: this.rng.fork(`people:${websiteId}`),
+          }
+        : null;
+    });
   }
 
   // ── Structure ────────────────────────────────────────────────────────────
 
-  addWebsite(options: { websiteId?: string; rng?: SeededRandom } = {}): WebsiteRecord {
+  /** `createdAt` dates the website's directory (inboxes, availabilities); fixed by default. */
+  addWebsite(
+    options: { websiteId?: string; rng?: SeededRandom; createdAt?: number } = {},
+  ): WebsiteRecord {
     const rng = options.rng ?? this.rng;
     const websiteId = options.websiteId ?? rng.uuid();
     if (this.websites.has(websiteId)) {
@@ -225,6 +244,14 @@ export class GroundTruth {
       version: 0,
     };
     this.websites.set(websiteId, website);
+    // A forked generator: the directory's draws must not shift the conversations generated next.
+    this.directory.addWebsite(
+      websiteId,
+      operators,
+      inboxes,
+      this.rng.fork(`directory:${websiteId}`),
+      options.createdAt ?? DEFAULT_START_TIME,
+    );
     return website;
   }
 
@@ -869,6 +896,18 @@ export class GroundTruth {
     return this.ratings.ratingOf(websiteId, sessionId);
   }
 
+  /** The visitor is identified as a contact (`people:bind:session`, crisp-api `EventsPeopleBindSession`). */
+  bindPeople(websiteId: string, sessionId: string, peopleId: string): Mutation {
+    const record = this.requireConversation(websiteId, sessionId);
+    record.people_id = peopleId;
+    this.touch(record);
+    return {
+      events: stamp(record.updated_at, [
+        { event: 'people:bind:session', data: { ...baseOf(record), people_id: peopleId } },
+      ]),
+    };
+  }
+
   removeConversation(websiteId: string, sessionId: string): Mutation {
     const website = this.requireWebsite(websiteId);
     const record = this.requireConversation(websiteId, sessionId);
@@ -1057,7 +1096,7 @@ export function generateGroundTruth(options: GenerateOptions): GroundTruth {
   const spanMs = options.spanMs ?? 90 * DAY_MS;
   const messagesSpec = options.messagesPerConversation ?? messageCountPresets.skewed();
   for (let w = 0; w < websiteCount; w++) {
-    const website = truth.addWebsite({ websiteId: options.websiteIds?.[w] });
+    const website = truth.addWebsite({ websiteId: options.websiteIds?.[w], createdAt: startTime });
     const perWebsite = options.conversationsPerWebsite ?? 100;
     const conversationCount = typeof perWebsite === 'number' ? perWebsite : perWebsite(w, rng);
     for (let i = 0; i < conversationCount; i++) {

@@ -9,6 +9,7 @@ import type { ConversationState } from 'crisp-api';
 import type { ConversationRecord, GroundTruth } from './ground-truth';
 import { SeededRandom } from './seeded-random';
 import type { SimEvent, SimMessageType } from './simulator-types';
+import { changeOperatorAvailability, changePeople } from './traffic-directory';
 import { changeData, changeMeta, editRecentMessage, removeRecentMessage } from './traffic-visitor';
 import {
   assignConversation,
@@ -36,7 +37,9 @@ export type TrafficAction =
   | 'reopen'
   | 'assign'
   | 'moveInbox'
-  | 'openClose';
+  | 'openClose'
+  | 'operatorAvailability'
+  | 'peopleChange';
 
 export const DEFAULT_TRAFFIC_WEIGHTS: Readonly<Record<TrafficAction, number>> = {
   newConversation: 6,
@@ -55,7 +58,10 @@ export const DEFAULT_TRAFFIC_WEIGHTS: Readonly<Record<TrafficAction, number>> = 
   reopen: 2,
   assign: 5,
   moveInbox: 1,
-  openClose: 3,
+  openClose: 4,
+  // The directory (traffic-directory.ts): operators' availability and contacts.
+  operatorAvailability: 1.5,
+  peopleChange: 2,
 };
 
 export interface LiveTrafficOptions {
@@ -226,6 +232,10 @@ export class LiveTraffic {
         return changeMeta(truth, rng, target);
       case 'dataChange':
         return changeData(truth, rng, target);
+      case 'operatorAvailability':
+        return changeOperatorAvailability(truth, rng, websiteId);
+      case 'peopleChange':
+        return changePeople(truth, rng, target);
       case 'removeConversation':
         this.pool = this.pool.filter((e) => e !== target);
         return truth.removeConversation(websiteId, sessionId).events;

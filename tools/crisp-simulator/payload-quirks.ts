@@ -50,6 +50,9 @@ const SUBJECT_KEY: Readonly<Record<string, string>> = {
   'session:sync:rating': 'rating',
   'session:set_opened': 'operator',
   'session:set_closed': 'operator',
+  'website:update_operators_availability': 'availability',
+  'people:profile:updated': 'update',
+  'people:bind:session': 'people_id',
   'message:updated': 'content',
   'message:send': 'content',
   'message:received': 'content',
@@ -103,8 +106,15 @@ function addNulBytes(event: string, data: Json): Json {
   return out;
 }
 
+/** Whom an event is about: the website, and the session when it is a session's event. */
+function idsOf(event: SimEvent): WirePayload {
+  const { website_id } = event.data;
+  return 'session_id' in event.data
+    ? { website_id, session_id: event.data.session_id }
+    : { website_id };
+}
+
 function reshape(event: SimEvent, quirks: PayloadQuirks): WireEvent {
-  const { website_id, session_id } = event.data;
   let data: Json = { ...event.data };
   if (quirks.receiptsWithoutFingerprints && event.event.startsWith('message:acknowledge:')) {
     delete data.fingerprints;
@@ -112,12 +122,19 @@ function reshape(event: SimEvent, quirks: PayloadQuirks): WireEvent {
   if (quirks.emptyInboxIds && event.event === 'session:set_inbox') data.inbox_id = '';
   if (quirks.nulBytes) data = addNulBytes(event.event, data);
   if (quirks.omitOptionalKeys) {
-    const keep = new Set(['website_id', 'session_id', 'fingerprint', SUBJECT_KEY[event.event]]);
+    const keep = new Set([
+      'website_id',
+      'session_id',
+      'people_id',
+      'user_id',
+      'fingerprint',
+      SUBJECT_KEY[event.event],
+    ]);
     // An empty inbox id is the bug above, not an empty value to leave out.
     if (quirks.emptyInboxIds && event.event === 'session:set_inbox') keep.add('inbox_id');
     data = omitEmpty(data, keep);
   }
-  const payload: WirePayload & Json = { ...data, website_id, session_id };
+  const payload: WirePayload & Json = { ...data, ...idsOf(event) };
   return { event: event.event, data: payload, at: event.at };
 }
 
@@ -130,12 +147,11 @@ export function applyPayloadQuirks(
   return events.flatMap((event) => {
     const wire = reshape(event, quirks);
     if (!quirks.unknownEvents) return [wire];
-    const { website_id, session_id } = event.data;
     return [
       wire,
       {
         event: UNKNOWN_EVENT_NAME,
-        data: { website_id, session_id, since: 'simulated' },
+        data: { ...idsOf(event), since: 'simulated' },
         at: event.at,
       },
     ];

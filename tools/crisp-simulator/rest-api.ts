@@ -8,6 +8,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CredentialStore } from './credential-store';
+import { directoryRoutes } from './directory-routes';
 import { QUOTA_REASON, type FaultAction, type FaultInjector } from './fault-injector';
 import {
   conversationView,
@@ -16,21 +17,25 @@ import {
   type GroundTruth,
 } from './ground-truth';
 import { RestBehaviour } from './rest-behaviour';
-import type { SimCredential, SimMessage } from './simulator-types';
+import {
+  SIMULATED_REASONS,
+  error,
+  flag,
+  notFoundRoute,
+  parsePage,
+  success,
+  type Reply,
+  type RouteDef,
+  type RouteInput,
+} from './rest-envelope';
+import type { SimMessage } from './simulator-types';
+
+export { SIMULATED_REASONS } from './rest-envelope';
 
 export { MESSAGES_BATCH_SIZE } from './rest-behaviour';
 export const PER_PAGE_MIN = 20;
 export const PER_PAGE_MAX = 50;
 export const WEBSITES_PER_PAGE = 20;
-
-/** Error reasons the simulator invents where the real ones are UNVERIFIED. */
-export const SIMULATED_REASONS = {
-  unauthorized: 'invalid_session',
-  forbidden: 'not_allowed',
-  invalidData: 'invalid_data',
-  sessionNotFound: 'session_not_found',
-  messageNotFound: 'message_not_found',
-} as const;
 
 export interface RestApiContext {
   truth: GroundTruth;
@@ -40,32 +45,6 @@ export interface RestApiContext {
   behaviour?: RestBehaviour;
   /** Public RTM URL handed out by the connect/endpoints routes (known once the server listens). */
   rtmUrl: () => string;
-}
-
-interface Reply {
-  status: number;
-  /** Envelope `data` for success, or full error envelope fields for failures. */
-  body: { error: boolean; reason: string; data: unknown } | null;
-  /** `HIT` when the GET cache (rest-behaviour.ts) served part of it. */
-  bloom?: 'HIT';
-}
-
-interface RouteInput {
-  params: string[];
-  query: URLSearchParams;
-  credential: SimCredential;
-}
-
-interface RouteDef {
-  pattern: readonly string[];
-  /** Counter key without the method; requests are counted as "GET /website/:id/…" / "HEAD …". */
-  path: string;
-  /** Tiers allowed to call it; undefined = any authenticated tier. */
-  tiers?: readonly string[];
-  /** Index of the website id among params, when the route is website-scoped. */
-  websiteParam?: number;
-  headOnly?: boolean;
-  handle: (input: RouteInput) => Reply;
 }
 
 export class RestApi {
@@ -387,6 +366,7 @@ export class RestApi {
           return message ? success(message) : error(404, SIMULATED_REASONS.messageNotFound, {});
         }),
       },
+      ...directoryRoutes(truth),
     ];
   }
 
@@ -492,18 +472,6 @@ export class RestApi {
   }
 }
 
-function success(data: unknown): Reply {
-  return { status: 200, body: { error: false, reason: 'resolved', data } };
-}
-
-function error(status: number, reason: string, data: Record<string, unknown>): Reply {
-  return { status, body: { error: true, reason, data } };
-}
-
-function notFoundRoute(): Reply {
-  return error(404, 'not_found', { message: 'the route does not exist' });
-}
-
 function safeDecode(segment: string): string {
   try {
     return decodeURIComponent(segment);
@@ -515,15 +483,6 @@ function safeDecode(segment: string): string {
 function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
-}
-
-function flag(query: URLSearchParams, name: string): boolean {
-  const value = query.get(name);
-  return value === '1' || value === 'true';
-}
-
-function parsePage(raw: string): number | null {
-  return /^[1-9]\d{0,8}$/.test(raw) ? Number(raw) : null;
 }
 
 const ISO_8601 =

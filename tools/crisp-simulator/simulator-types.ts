@@ -12,6 +12,10 @@ import type {
   ConversationState,
   EventsMessageAcknowledge,
   EventsMessageRemoved,
+  EventsPeopleBindSession,
+  EventsPeopleProfileCreated,
+  EventsPeopleProfileRemoved,
+  EventsPeopleProfileUpdated,
   EventsSessionGeneric,
   EventsSessionSetAddress,
   EventsSessionSetAvatar,
@@ -175,6 +179,17 @@ export interface SimMessageUpdatedPayload extends EventsSessionGeneric {
   content: SimMessageContent;
 }
 
+/**
+ * `website:update_operators_availability`: both clients type `{website_id, user_id,
+ * availability: {type}}`; crisp-api's `type` is online/offline only, the simulator also sends
+ * `away`, a value Crisp's REST availability documents (UNVERIFIED on this event).
+ */
+export interface SimOperatorsAvailabilityPayload {
+  website_id: string;
+  user_id: string;
+  availability: { type: 'online' | 'away' | 'offline' };
+}
+
 /** Payload of every event the simulator can emit, keyed by Crisp event name (crisp-protocol.md §3). */
 export interface SimEventMap {
   'session:request:initiated': EventsSessionGeneric;
@@ -212,6 +227,11 @@ export interface SimEventMap {
   'session:sync:capabilities': EventsSessionSyncCapabilities;
   'session:sync:rating': EventsSessionSyncRating;
   'session:removed': EventsSessionGeneric;
+  'website:update_operators_availability': SimOperatorsAvailabilityPayload;
+  'people:profile:created': EventsPeopleProfileCreated;
+  'people:profile:updated': EventsPeopleProfileUpdated;
+  'people:profile:removed': EventsPeopleProfileRemoved;
+  'people:bind:session': EventsPeopleBindSession;
 }
 
 export type SimEventName = keyof SimEventMap;
