@@ -172,9 +172,23 @@ export function buildPatchStatement({ table, keyColumns, columns }: PatchTable):
     WHERE ${keys.map((key) => `t.${quote(key)} = p.${quote(key)}`).join(' AND ')}`;
 }
 
+/** PostgreSQL changes a row at most once per statement: each round holds a key once, in order. */
+export function roundsOfDistinctKeys<T>(items: T[], keyOf: (item: T) => string): T[][] {
+  const rounds: T[][] = [];
+  const seen = new Map<string, number>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const round = seen.get(key) ?? 0;
+    seen.set(key, round + 1);
+    (rounds[round] ??= []).push(item);
+  }
+  return rounds;
+}
+
 interface Patch {
   observed_at: string;
   sync_source: string;
+  twin_observed_at?: string;
   columns: object;
 }
 
@@ -206,6 +220,36 @@ export class PatchApplier<P extends Patch> {
           JSON.stringify(rows),
         ]);
       }
+    }
+  }
+
+  /**
+   * A Web Hook's exact time replaces RTM's arrival time on each field that still holds the value
+   * RTM's twin copy stored (its time is that arrival), so that later changes are ordered by
+   * Crisp's times, not by when RTM delivered (see TwinEvents).
+   */
+  async replaceTwinTimes(manager: EntityManager, patches: P[]) {
+    const twins = patches.filter((patch) => patch.twin_observed_at !== undefined);
+    if (twins.length === 0) return;
+    const keys = Object.keys(this.keyColumns);
+    const shape = keys.map((key) => `${quote(key)} ${this.keyColumns[key]}`).join(', ');
+    const statement = `
+      UPDATE ${quote(this.table)} AS t
+      SET field_observed_at = t.field_observed_at || coalesce((
+        SELECT jsonb_object_agg(k.name, p.observed_at)
+        FROM jsonb_array_elements_text(p.columns) AS k(name)
+        WHERE (t.field_observed_at ->> k.name)::timestamptz = p.twin_observed_at), '{}'::jsonb)
+      FROM jsonb_to_recordset($1::jsonb) AS p(${shape}, observed_at timestamptz,
+        twin_observed_at timestamptz, columns jsonb)
+      WHERE ${keys.map((key) => `t.${quote(key)} = p.${quote(key)}`).join(' AND ')}`;
+    for (const round of roundsOfDistinctKeys(twins, (patch) => JSON.stringify(this.keyOf(patch)))) {
+      const rows = round.map((patch) => ({
+        ...this.keyOf(patch),
+        observed_at: patch.observed_at,
+        twin_observed_at: patch.twin_observed_at,
+        columns: Object.keys(patch.columns),
+      }));
+      await manager.query(statement, [JSON.stringify(rows)]);
     }
   }
 

@@ -147,8 +147,9 @@ export class ConversationMessagesRepository {
   }
 
   /** Applies event changes (edits, receipts) field by field; see ensurePlaceholders. */
-  applyPatches(manager: EntityManager, patches: MessagePatch[]) {
-    return this.patches.apply(manager, patches);
+  async applyPatches(manager: EntityManager, patches: MessagePatch[]) {
+    await this.patches.apply(manager, patches);
+    await this.patches.replaceTwinTimes(manager, patches);
   }
 
   /** Crisp removed these messages: hide them (soft delete); nothing is erased. */

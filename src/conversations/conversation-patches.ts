@@ -63,6 +63,11 @@ interface PatchBase {
   /** When the change happened (or was received): it wins over anything older, field by field. */
   observed_at: string;
   sync_source: SyncSource;
+  /**
+   * Set when the other door's copy of this change came first (see TwinEvents): the time that copy
+   * was stored with. A Web Hook's exact time then replaces RTM's arrival; the change is logged once.
+   */
+  twin_observed_at?: string;
 }
 
 export interface ConversationPatch extends PatchBase {
@@ -81,6 +86,11 @@ export interface Removal {
   fingerprint?: number;
   observed_at: string;
   sync_source: SyncSource;
+  /**
+   * Set when the other door's copy of this change came first (see TwinEvents): the time that copy
+   * was stored with. A Web Hook's exact time then replaces RTM's arrival; the change is logged once.
+   */
+  twin_observed_at?: string;
 }
 
 /**

@@ -128,8 +128,9 @@ export class ConversationsRepository {
   }
 
   /** Applies event changes field by field; the conversations must exist (see ensureExist). */
-  applyPatches(manager: EntityManager, patches: ConversationPatch[]) {
-    return this.patches.apply(manager, patches);
+  async applyPatches(manager: EntityManager, patches: ConversationPatch[]) {
+    await this.patches.apply(manager, patches);
+    await this.patches.replaceTwinTimes(manager, patches);
   }
 
   /** Crisp removed these conversations: hide them and their messages (soft delete). */

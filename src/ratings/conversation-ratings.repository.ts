@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { roundsOfDistinctKeys } from '../conversations/batched-upsert';
 import type { SyncSource } from '../conversations/sync-source';
 import type { TimeSource } from '../history/conversation-event-kinds';
 
@@ -38,20 +39,8 @@ const UPSERT = `
 @Injectable()
 export class ConversationRatingsRepository {
   async upsert(manager: EntityManager, ratings: RatingRecord[]) {
-    for (const round of roundsOfDistinctSessions(ratings)) {
+    for (const round of roundsOfDistinctKeys(ratings, (rating) => rating.session_id)) {
       await manager.query(UPSERT, [JSON.stringify(round)]);
     }
   }
-}
-
-/** PostgreSQL refuses to change one row twice in a statement: each round holds a session once. */
-function roundsOfDistinctSessions(ratings: RatingRecord[]): RatingRecord[][] {
-  const rounds: RatingRecord[][] = [];
-  const seen = new Map<string, number>();
-  for (const rating of ratings) {
-    const round = seen.get(rating.session_id) ?? 0;
-    seen.set(rating.session_id, round + 1);
-    (rounds[round] ??= []).push(rating);
-  }
-  return rounds;
 }

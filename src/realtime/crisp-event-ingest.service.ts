@@ -8,6 +8,7 @@ import { EventRateCounter } from './event-rate-counter';
 import type { EventMapping } from './mirror-change';
 import { MirrorWriterService, type ChangeOrigin } from './mirror-writer.service';
 import { SetAsideService } from '../set-aside/set-aside.service';
+import { TwinEvents, withTwinTime } from './twin-events';
 
 /** What became of one event, once it is safe to acknowledge. */
 export type IngestOutcome = 'stored' | 'ignored' | 'set-aside';
@@ -19,6 +20,7 @@ export class CrispEventIngestService {
   lastEventAt: Date | null = null;
   readonly counts = new Map<string, number>();
   readonly rate = new EventRateCounter();
+  private readonly twins = new TwinEvents();
 
   constructor(
     private readonly writer: MirrorWriterService,
@@ -38,8 +40,9 @@ export class CrispEventIngestService {
    * rejects only if neither could be done (buffer full, shutting down, database unreachable).
    * `rawPayload`: the payload as it came (a Web Hook's body), kept if the event is set aside.
    */
-  async ingest(event: CrispEvent, rawPayload?: string): Promise<IngestOutcome> {
+  async ingest(delivered: CrispEvent, rawPayload?: string): Promise<IngestOutcome> {
     const receivedAt = performance.now();
+    const event = withTwinTime(this.twins, delivered);
     const label = eventLabel(event.name);
     this.lastEventAt = new Date();
     this.counts.set(label, (this.counts.get(label) ?? 0) + 1);

@@ -214,6 +214,7 @@ export function mapCrispEvent(event: CrispEvent): EventMapping {
     sync_source: event.door,
     observed_at: event.at.toISOString(),
     at: event.at,
+    ...(event.twinAt && { twin_observed_at: event.twinAt.toISOString() }),
   };
   const mapping = MAPPERS[event.name](event.payload, context);
   // Known in advance to be refused by PostgreSQL: set aside here rather than found by the writer.

@@ -50,6 +50,8 @@ export interface CrispEvent {
   payload: unknown;
   at: Date;
   door: 'rtm' | 'webhook';
+  /** When the other door's copy of this event was dated, if it came first (see TwinEvents). */
+  twinAt?: Date;
 }
 
 export function isHandledEvent(name: string): name is CrispEventName {

@@ -45,6 +45,7 @@ export class MirrorBatchApplier {
     await this.messages.markRemoved(manager, messageRemovals);
     const patches = of('conversation-patch').map((change) => change.patch);
     const removals = of('conversation-removed').map((change) => change.removal);
+    await this.history.recordToldChanges(manager, patches);
     await this.conversations.applyPatches(manager, patches);
     await this.conversations.markRemoved(manager, removals);
     await this.history.refineTimes(manager, patches, removals);

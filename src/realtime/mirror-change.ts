@@ -48,6 +48,7 @@ export interface EventContext {
   observed_at: string;
   /** When the event happened, for a message that names no timestamp of its own. */
   at: Date;
+  twin_observed_at?: string;
 }
 
 export function conversationStub(context: EventContext, initiated = false): MirrorChange {
@@ -56,8 +57,14 @@ export function conversationStub(context: EventContext, initiated = false): Mirr
 }
 
 export function patchBase(context: EventContext) {
-  const { website_id, session_id, sync_source, observed_at } = context;
-  return { website_id, session_id, sync_source, observed_at };
+  const { website_id, session_id, sync_source, observed_at, twin_observed_at } = context;
+  return {
+    website_id,
+    session_id,
+    sync_source,
+    observed_at,
+    ...(twin_observed_at && { twin_observed_at }),
+  };
 }
 
 /** RTM carries no time: what it tells happened when it arrived; a Web Hook names Crisp's time. */

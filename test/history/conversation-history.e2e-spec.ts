@@ -8,6 +8,7 @@ import { ConversationEventsRepository } from '../../src/history/conversation-eve
 import { ConversationRatingsRepository } from '../../src/ratings/conversation-ratings.repository';
 import { mapCrispEvent } from '../../src/realtime/crisp-event.mapper';
 import { MirrorBatchApplier } from '../../src/realtime/mirror-batch-applier.service';
+import { TwinEvents, withTwinTime } from '../../src/realtime/twin-events';
 import { openDataLayer } from '../support/data-layer';
 import { conversationRecord } from '../support/records';
 import { createTestDatabase, type TestDatabase } from '../support/test-databases';
@@ -21,6 +22,7 @@ describe('the change log and the ratings', () => {
   let dataSource: DataSource;
   let conversations: ConversationsRepository;
   let applier: MirrorBatchApplier;
+  const twins = new TwinEvents();
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -39,7 +41,7 @@ describe('the change log and the ratings', () => {
     await database.drop();
   });
 
-  /** One event through the mapper and the writer's batch, as a door delivers it. */
+  /** One event through the twin pairing, the mapper and the writer's batch, as the ingest does. */
   async function deliver(
     door: 'rtm' | 'webhook',
     name: string,
@@ -47,12 +49,14 @@ describe('the change log and the ratings', () => {
     data: Record<string, unknown>,
     ms: number,
   ) {
-    const mapping = mapCrispEvent({
-      name,
-      payload: { website_id: 'website-1', session_id, ...data },
-      at: new Date(ms),
-      door,
-    });
+    const mapping = mapCrispEvent(
+      withTwinTime(twins, {
+        name,
+        payload: { website_id: 'website-1', session_id, ...data },
+        at: new Date(ms),
+        door,
+      }),
+    );
     if (mapping.outcome !== 'changes') throw new Error(`not stored: ${JSON.stringify(mapping)}`);
     await dataSource.transaction((manager) => applier.apply(manager, mapping.changes));
   }

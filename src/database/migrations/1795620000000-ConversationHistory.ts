@@ -3,10 +3,9 @@ import { PAYLOAD_FUNCTION } from './1795616000000-SetAsideEventsAndMessageFlags'
 
 /**
  * Issue 13, items 1 and 2: `conversation_events`, the log of every change of a conversation, and
- * `conversation_ratings`. The log is written by the database itself, in the transaction that
- * changes a tracked column, whichever door wrote it: a change is a row only if the stored value
- * changed, so the same change told by RTM and by a Web Hook, or delivered twice, is one row, and
- * no code path can forget to log one. Also `conversation_messages.automated`, so that bot replies
+ * `conversation_ratings`. Changes told by events are logged by the mirror writer; the database
+ * itself logs, in the same transaction, what a REST snapshot changes (inferred) and removals,
+ * whichever door wrote them, so that no code path can forget one. Also `conversation_messages.automated`, so that bot replies
  * are told from human ones.
  */
 /** Flags Crisp sends only when true: `crisp_message_payload` leaves a false one out again. */
@@ -25,31 +24,28 @@ const TRACKED: [kind: string, column: string][] = [
 ];
 
 /**
- * What one tracked column's change says. An event's patch leaves `observed_at` and moves the
- * column's own time in `field_observed_at`: its time is the event's. A snapshot (REST) moves
- * `observed_at`: the change is inferred, at Crisp's `updated_at`, and is no change at all when the
- * row was a placeholder that knew nothing of the column yet.
+ * A change a REST snapshot (backfill, catch-up, metadata read) makes to one tracked column: the
+ * snapshot moved `observed_at`. No event told of it, so it is inferred, at Crisp's `updated_at`;
+ * and it is no change at all when the row was a placeholder that knew nothing of the column yet.
+ * What events change is logged by the mirror writer, event by event (ConversationEventsRepository):
+ * a snapshot may already hold an event's change when the event arrives, and it still happened.
  */
 const NOTE_FUNCTION = `
 CREATE FUNCTION "conversation_events_note"(
   o "conversations", n "conversations", kind text, field text, before jsonb, after jsonb
 ) RETURNS void LANGUAGE plpgsql AS $$
-DECLARE
-  snapshot boolean := n."observed_at" IS DISTINCT FROM o."observed_at";
 BEGIN
-  IF before IS NOT DISTINCT FROM after THEN RETURN; END IF;
-  IF snapshot AND o."observed_at" <= 'epoch'::timestamptz AND NOT (o."field_observed_at" ? field) THEN
+  IF before IS NOT DISTINCT FROM after OR n."observed_at" IS NOT DISTINCT FROM o."observed_at" THEN
+    RETURN;
+  END IF;
+  IF o."observed_at" <= 'epoch'::timestamptz AND NOT (o."field_observed_at" ? field) THEN
     RETURN;
   END IF;
   INSERT INTO "conversation_events"
     ("website_id", "session_id", "kind", "old_value", "new_value", "happened_at", "time_source", "door", "inferred")
   VALUES (
     n."website_id", n."session_id", kind, before, after,
-    CASE WHEN snapshot THEN coalesce(n."updated_at_crisp", n."observed_at")
-      ELSE coalesce((n."field_observed_at" ->> field)::timestamptz, now()) END,
-    CASE WHEN snapshot THEN 'updated_at' WHEN n."sync_source" = 'webhook' THEN 'webhook' ELSE 'received' END,
-    n."sync_source",
-    snapshot
+    coalesce(n."updated_at_crisp", n."observed_at"), 'updated_at', n."sync_source", true
   );
 END $$`;
 

@@ -44,9 +44,23 @@ const firstReplyAfterVisitor = (human: boolean) => `
   ORDER BY m."timestamp", m."fingerprint"
   LIMIT 1`;
 
-const RESOLVES = `e."kind" = 'state' AND e."new_value" = '"resolved"'::jsonb AND e."old_value" IS DISTINCT FROM '"resolved"'::jsonb`;
-const REOPENS = `e."kind" = 'state' AND e."old_value" = '"resolved"'::jsonb AND e."new_value" IS DISTINCT FROM '"resolved"'::jsonb`;
-const ASSIGNS = `e."kind" = 'assignment' AND e."new_value" IS NOT NULL AND e."new_value" <> 'null'::jsonb`;
+/**
+ * One conversation's state or assignment changes in time order, each with the value before it:
+ * the previous row's (a change told twice, or by both doors unpaired, is then no change), or for
+ * the first row its own old_value.
+ */
+const ORDERED_CHANGES = `
+  SELECT e."kind", e."happened_at", e."new_value",
+    coalesce(lag(e."new_value") OVER (PARTITION BY e."kind" ORDER BY e."happened_at", e."id"),
+      e."old_value") AS "before"
+  FROM "conversation_events" e
+  WHERE e."session_id" = c."session_id" AND e."kind" IN ('state', 'assignment')`;
+
+const RESOLVED = `'"resolved"'::jsonb`;
+const RESOLVES = `o."kind" = 'state' AND o."new_value" = ${RESOLVED} AND o."before" IS DISTINCT FROM ${RESOLVED}`;
+const REOPENS = `o."kind" = 'state' AND o."before" = ${RESOLVED} AND o."new_value" IS DISTINCT FROM ${RESOLVED}`;
+const ASSIGNS = `o."kind" = 'assignment' AND o."new_value" IS NOT NULL AND o."new_value" <> 'null'::jsonb
+  AND o."new_value" IS DISTINCT FROM o."before"`;
 
 export const BI_CONVERSATIONS = `
 CREATE OR REPLACE VIEW "bi_conversations" AS
@@ -120,14 +134,13 @@ LEFT JOIN LATERAL (${firstReplyAfterVisitor(false)}) reply ON true
 LEFT JOIN LATERAL (${firstReplyAfterVisitor(true)}) human ON true
 CROSS JOIN LATERAL (
   SELECT
-    min(e."happened_at") FILTER (WHERE ${RESOLVES}) AS "first_resolved_at",
-    max(e."happened_at") FILTER (WHERE ${RESOLVES}) AS "last_resolved_at",
-    max(e."happened_at") FILTER (WHERE ${REOPENS}) AS "last_reopened_at",
+    min(o."happened_at") FILTER (WHERE ${RESOLVES}) AS "first_resolved_at",
+    max(o."happened_at") FILTER (WHERE ${RESOLVES}) AS "last_resolved_at",
+    max(o."happened_at") FILTER (WHERE ${REOPENS}) AS "last_reopened_at",
     count(*) FILTER (WHERE ${REOPENS})::int AS "reopen_count",
-    min(e."happened_at") FILTER (WHERE ${ASSIGNS}) AS "first_assigned_at",
+    min(o."happened_at") FILTER (WHERE ${ASSIGNS}) AS "first_assigned_at",
     count(*) FILTER (WHERE ${ASSIGNS})::int AS "assignments"
-  FROM "conversation_events" e
-  WHERE e."session_id" = c."session_id" AND e."kind" IN ('state', 'assignment')
+  FROM (${ORDERED_CHANGES}) o
 ) history
 -- Where the log has not seen the last resolution of a resolved conversation (it started before
 -- the log, or a gap hid it), the latest change known of it stands in: Crisp's updated_at, or the
