@@ -10,6 +10,7 @@ import { DatabaseConnectionModule } from './database/database-connection.module'
 import { readerOptions, typeOrmOptions } from './database/typeorm-options';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { FreshnessModule } from './freshness/freshness.module';
 import { StateMetricsModule } from './metrics/state-metrics.module';
 import { ReadApiModule } from './read-api/read-api.module';
 import { RealtimeModule } from './realtime/realtime.module';
@@ -36,6 +37,7 @@ export class AppModule {
         ),
         TypeOrmModule.forRoot(readerOptions(connection, config.reads)),
         MetricsModule,
+        FreshnessModule,
         ConversationsModule,
         ReadApiModule,
         BackfillModule,

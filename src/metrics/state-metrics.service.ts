@@ -6,6 +6,7 @@ import { CrispRestService } from '../crisp/crisp-rest.service';
 import { MirrorWriterService } from '../realtime/mirror-writer.service';
 import { ReconcilerService } from '../realtime/reconciler.service';
 import { RtmListenerService } from '../realtime/rtm-listener.service';
+import { EntityFreshnessService } from '../freshness/entity-freshness.service';
 import { MetricsService } from './metrics.service';
 
 /**
@@ -32,6 +33,7 @@ export class StateMetricsService {
     crisp: CrispRestService,
     reconciler: ReconcilerService,
     backfills: BackfillJobsRepository,
+    freshness: EntityFreshnessService,
   ) {
     metrics.gauge('mirror_buffer_depth', 'Changes waiting to be written to PostgreSQL', [], (g) =>
       g.set(writer.depth),
@@ -60,6 +62,29 @@ export class StateMetricsService {
     this.registerQuota(metrics, crisp);
     this.registerWatermarks(metrics, reconciler);
     this.registerBackfills(metrics, backfills);
+    this.registerFreshness(metrics, freshness);
+  }
+
+  private registerFreshness(metrics: MetricsService, freshness: EntityFreshnessService) {
+    const seconds = (date: Date) => date.getTime() / 1000;
+    metrics.gauge(
+      'entity_last_event_timestamp_seconds',
+      'When this instance last stored an event for the entity (ratings, change log, operators…), Unix seconds; absent until one',
+      ['entity'],
+      (g) => {
+        for (const { entity, lastEventAt } of freshness.snapshot())
+          if (lastEventAt) g.set({ entity }, seconds(lastEventAt));
+      },
+    );
+    metrics.gauge(
+      'entity_last_refresh_timestamp_seconds',
+      'When this instance last refreshed the entity from the Crisp REST API, Unix seconds; absent until once',
+      ['entity'],
+      (g) => {
+        for (const { entity, lastRefreshAt } of freshness.snapshot())
+          if (lastRefreshAt) g.set({ entity }, seconds(lastRefreshAt));
+      },
+    );
   }
 
   private registerQuota(metrics: MetricsService, crisp: CrispRestService) {

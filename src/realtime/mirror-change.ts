@@ -5,7 +5,8 @@ import type {
 } from '../conversations/conversation-patches';
 import type { MessageRecord } from '../conversations/conversation-records';
 import type { ConversationStub } from '../conversations/conversations.repository';
-import type { TimeSource } from '../history/conversation-event-kinds';
+import { TRACKED_COLUMN_OF_KIND, type TimeSource } from '../history/conversation-event-kinds';
+import type { FreshEntity } from '../freshness/entity-freshness.service';
 import type { ActorEventRecord } from '../history/conversation-events.repository';
 import type { RatingRecord } from '../ratings/conversation-ratings.repository';
 
@@ -70,4 +71,23 @@ export function patchBase(context: EventContext) {
 /** RTM carries no time: what it tells happened when it arrived; a Web Hook names Crisp's time. */
 export function timeSourceOf(context: EventContext): TimeSource {
   return context.sync_source === 'webhook' ? 'webhook' : 'received';
+}
+
+const TRACKED_COLUMNS: ReadonlySet<string> = new Set(Object.values(TRACKED_COLUMN_OF_KIND));
+
+/** The entities besides conversations and messages that a batch of changes stored events for. */
+export function freshEntitiesOf(changes: MirrorChange[]): Set<FreshEntity> {
+  const entities = new Set<FreshEntity>();
+  for (const change of changes) {
+    if (change.kind === 'rating') entities.add('conversation_ratings');
+    if (
+      change.kind === 'actor-event' ||
+      change.kind === 'conversation-removed' ||
+      (change.kind === 'conversation-patch' &&
+        Object.keys(change.patch.columns).some((column) => TRACKED_COLUMNS.has(column)))
+    ) {
+      entities.add('conversation_events');
+    }
+  }
+  return entities;
 }

@@ -4,7 +4,8 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { MetricsService, secondsSince } from '../metrics/metrics.service';
 import { dataRefusalState } from '../database/database-refusal';
-import type { MirrorChange } from './mirror-change';
+import { freshEntitiesOf, type MirrorChange } from './mirror-change';
+import { EntityFreshnessService } from '../freshness/entity-freshness.service';
 import { IngestFirstGate } from '../database/ingest-first-gate';
 import { SetAsideService } from '../set-aside/set-aside.service';
 import { MirrorBatchApplier, type CreatedConversation } from './mirror-batch-applier.service';
@@ -76,6 +77,7 @@ export class MirrorWriterService implements BeforeApplicationShutdown {
     private readonly metrics: MetricsService,
     private readonly setAside: SetAsideService,
     private readonly ingestFirst: IngestFirstGate,
+    private readonly freshness: EntityFreshnessService,
   ) {}
 
   /** Called after a commit with the conversations that commit created (to fetch their metadata). */
@@ -241,6 +243,7 @@ export class MirrorWriterService implements BeforeApplicationShutdown {
     }
     this.metrics.batchWritten(batch.length, secondsSince(started));
     this.lastCommitAt = Date.now();
+    this.freshness.noteEvents(freshEntitiesOf(batch.map((pending) => pending.change)));
     for (const pending of batch) {
       done.add(pending);
       pending.settle('committed');

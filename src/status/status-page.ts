@@ -94,6 +94,13 @@ const BODY = String.raw`
   </table>
 </section>
 <section class="card spaced">
+  <h2>Freshness</h2>
+  <table>
+    <thead><tr><th>Data</th><th>Last event</th><th>Last refresh</th></tr></thead>
+    <tbody id="freshness-rows"></tbody>
+  </table>
+</section>
+<section class="card spaced">
   <h2>Backfill jobs</h2>
   <table>
     <thead><tr><th>Website</th><th>State</th><th>Progress</th><th>Conversations</th>
@@ -184,6 +191,19 @@ const SCRIPT = String.raw`
     });
   }
 
+  function renderFreshness(entities) {
+    var body = byId('freshness-rows');
+    body.replaceChildren();
+    entities.forEach(function (entity) {
+      var row = document.createElement('tr');
+      row.dataset.entity = entity.entity;
+      cell(row, entity.entity);
+      cell(row, entity.lastEventAt ? ago(entity.lastEventAt) : 'none yet');
+      cell(row, entity.lastRefreshAt ? ago(entity.lastRefreshAt) : 'never');
+      body.appendChild(row);
+    });
+  }
+
   function renderJobs(jobs) {
     var body = byId('backfill-rows');
     body.replaceChildren();
@@ -240,6 +260,7 @@ const SCRIPT = String.raw`
       status.quota.usedToday / status.quota.dailyBudget : 1, null);
     renderReconciler(status.reconciler.websites);
     renderJobs(status.backfill.jobs);
+    renderFreshness(status.freshness || []);
     var leader = status.instance.leader == null ? '' :
       status.instance.leader ? ', RTM leader' : ', RTM standby';
     setText('instance', 'v' + status.instance.version + ', up since ' +

@@ -22,6 +22,8 @@ export interface StatusReport {
     callsThisInstance: number;
   };
   backfill: { jobs: BackfillJobSummary[] };
+  /** Each entity beside conversations and messages: its last event and REST refresh here. */
+  freshness: { entity: string; lastEventAt: string | null; lastRefreshAt: string | null }[];
 }
 
 export interface BackfillJobSummary {

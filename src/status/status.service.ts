@@ -5,6 +5,7 @@ import { CrispRestService } from '../crisp/crisp-rest.service';
 import { CrispEventIngestService } from '../realtime/crisp-event-ingest.service';
 import { ReconcilerService } from '../realtime/reconciler.service';
 import { RtmListenerService } from '../realtime/rtm-listener.service';
+import { EntityFreshnessService } from '../freshness/entity-freshness.service';
 import { iso, summarizeBackfill, type StatusReport } from './status-report';
 
 /** Enough jobs to see what runs and what just finished, without the page growing forever. */
@@ -21,6 +22,7 @@ export class StatusService {
     private readonly reconciler: ReconcilerService,
     private readonly crisp: CrispRestService,
     private readonly backfill: BackfillService,
+    private readonly freshness: EntityFreshnessService,
   ) {}
 
   async report(now = new Date()): Promise<StatusReport> {
@@ -60,6 +62,11 @@ export class StatusService {
         callsThisInstance: this.crisp.stats.total(),
       },
       backfill: { jobs: jobs.map(summarizeBackfill) },
+      freshness: this.freshness.snapshot().map(({ entity, lastEventAt, lastRefreshAt }) => ({
+        entity,
+        lastEventAt: iso(lastEventAt),
+        lastRefreshAt: iso(lastRefreshAt),
+      })),
     };
   }
 

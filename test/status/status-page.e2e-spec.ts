@@ -1,3 +1,4 @@
+import { FRESH_ENTITIES } from '../../src/freshness/entity-freshness.service';
 import type { INestApplication } from '@nestjs/common';
 import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
@@ -132,7 +133,9 @@ describe('status page (GET / in headless Chromium, GET /status)', () => {
       ]);
     });
     const report = await status();
-    expect(typesOf({ ...report, events: { ...report.events, totalByType: {} } })).toEqual({
+    expect(
+      typesOf({ ...report, events: { ...report.events, totalByType: {} }, freshness: [] }),
+    ).toEqual({
       generatedAt: 'string',
       instance: { startedAt: 'string', version: 'string', leader: 'boolean' },
       rtm: { state: 'string', connectedAt: 'string', lastEventAt: 'string' },
@@ -148,7 +151,9 @@ describe('status page (GET / in headless Chromium, GET /status)', () => {
         callsThisInstance: 'number',
       },
       backfill: { jobs: [] },
+      freshness: [],
     });
+    expect(report.freshness.map((row) => row.entity)).toEqual([...FRESH_ENTITIES]);
     expect(report.instance.leader).toBe(true);
     expect(report.rtm.state).toBe('connected');
     expect(report.reconciler.websites[0].websiteId).toBe(liveWebsiteId);

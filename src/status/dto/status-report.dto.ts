@@ -1,3 +1,4 @@
+import { FRESH_ENTITIES } from '../../freshness/entity-freshness.service';
 import { ApiProperty } from '@nestjs/swagger';
 import { BACKFILL_STATUSES } from '../../backfill/backfill-job.entity';
 import { EnvelopeDto } from '../../common/dto/envelope.dto';
@@ -152,6 +153,17 @@ class BackfillJobsDto implements Shape<StatusReport['backfill']> {
   jobs: BackfillJobSummaryDto[];
 }
 
+class FreshnessDto implements Shape<StatusReport['freshness'][number]> {
+  @ApiProperty({ enum: FRESH_ENTITIES, description: 'The table the figures are about' })
+  entity: string;
+
+  @time('When this instance last stored an event for it (null: none since it started)', true)
+  lastEventAt: string | null;
+
+  @time('When this instance last refreshed it from the Crisp REST API (null: never)', true)
+  lastRefreshAt: string | null;
+}
+
 class StatusReportDto implements Shape<StatusReport> {
   @time('When this snapshot was taken')
   generatedAt: string;
@@ -173,6 +185,12 @@ class StatusReportDto implements Shape<StatusReport> {
 
   @ApiProperty({ type: BackfillJobsDto })
   backfill: BackfillJobsDto;
+
+  @ApiProperty({
+    type: [FreshnessDto],
+    description: 'Each entity beside conversations and messages',
+  })
+  freshness: FreshnessDto[];
 }
 
 /** `GET /status`, for the OpenAPI document. */
