@@ -11,6 +11,7 @@ import { readerOptions, typeOrmOptions } from './database/typeorm-options';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { FreshnessModule } from './freshness/freshness.module';
+import { PeopleSyncModule } from './people/people-sync.module';
 import { StateMetricsModule } from './metrics/state-metrics.module';
 import { ReadApiModule } from './read-api/read-api.module';
 import { RealtimeModule } from './realtime/realtime.module';
@@ -42,6 +43,7 @@ export class AppModule {
         ReadApiModule,
         BackfillModule,
         RealtimeModule,
+        PeopleSyncModule,
         StatusModule,
         HealthModule,
         StateMetricsModule,

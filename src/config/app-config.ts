@@ -28,6 +28,9 @@ export interface CrispSettings {
   requestsPerSecond: number;
   concurrency: number;
   dailyRequestBudget: number;
+  /** Requests a day contact profiles may take, out of dailyRequestBudget. */
+  peopleDailyBudget: number;
+  peopleRefreshDebounceMs: number;
   retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
 }
 
@@ -128,8 +131,11 @@ export class AppConfig {
         rtmUrl: variables.CRISP_RTM_URL,
         requestsPerSecond: variables.CRISP_REQUESTS_PER_SECOND,
         concurrency: variables.CRISP_CONCURRENCY,
-        dailyRequestBudget:
-          variables.CRISP_DAILY_REQUEST_BUDGET ?? DAILY_QUOTA_BY_TIER[variables.CRISP_TIER],
+        dailyRequestBudget: dailyBudgetOf(variables),
+        peopleDailyBudget: Math.floor(
+          (dailyBudgetOf(variables) * variables.CRISP_PEOPLE_BUDGET_SHARE) / 100,
+        ),
+        peopleRefreshDebounceMs: variables.PEOPLE_REFRESH_DEBOUNCE_MS,
         retry: {
           maxAttempts: variables.CRISP_MAX_ATTEMPTS,
           baseDelayMs: variables.CRISP_RETRY_BASE_MS,
@@ -213,4 +219,8 @@ function databaseSettings(
     database: variables.DB_NAME,
     ssl: variables.DB_SSL ? { rejectUnauthorized: variables.DB_SSL_REJECT_UNAUTHORIZED } : false,
   };
+}
+
+function dailyBudgetOf(variables: EnvironmentVariables): number {
+  return variables.CRISP_DAILY_REQUEST_BUDGET ?? DAILY_QUOTA_BY_TIER[variables.CRISP_TIER];
 }

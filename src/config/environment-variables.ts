@@ -104,6 +104,19 @@ export class EnvironmentVariables extends DatabaseVariables {
   @Min(0)
   CRISP_DAILY_REQUEST_BUDGET?: number;
 
+  /** Percent of the daily budget contact profiles may take (0: people are not read). */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  CRISP_PEOPLE_BUDGET_SHARE = 20;
+
+  /** How long changed profiles are gathered before each is read once. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  PEOPLE_REFRESH_DEBOUNCE_MS = 5_000;
+
   @Transform(toInteger)
   @IsInt()
   @Min(1)

@@ -65,6 +65,8 @@ export class CrispRestService {
   private readonly client = new Crisp();
   private readonly throttle: RequestThrottle;
   private readonly budget: RequestBudget;
+  /** Contact profiles' share of the day (CRISP_PEOPLE_BUDGET_SHARE), taken beside the budget. */
+  private readonly peopleBudget: RequestBudget;
   private readonly loggedFailures = new Set<string>();
   private readonly budgetScope: string;
 
@@ -75,6 +77,12 @@ export class CrispRestService {
     const { crisp } = config;
     this.budgetScope = `${crisp.tier}:${crisp.identifier}`;
     this.budget = new RequestBudget(budgetStore, this.budgetScope, crisp.dailyRequestBudget);
+    this.peopleBudget = new RequestBudget(
+      budgetStore,
+      `${this.budgetScope}:people`,
+      crisp.peopleDailyBudget,
+      5,
+    );
     this.client.setRestHost(crisp.restUrl);
     if (crisp.identifier && crisp.key) {
       this.client.authenticateTier(crisp.tier, crisp.identifier, crisp.key);
@@ -165,6 +173,25 @@ export class CrispRestService {
     };
   }
 
+  /** A page of a website's contact profiles (Crisp pages them; an empty page ends the list). */
+  listPeopleProfiles(websiteId: string, page: number): Promise<unknown[]> {
+    return this.call(
+      'GET /website/:website_id/people/profiles/:page',
+      undefined,
+      (client) => client.website.listPeopleProfiles(websiteId, page),
+      this.peopleBudget,
+    );
+  }
+
+  getPeopleProfile(websiteId: string, peopleId: string): Promise<unknown> {
+    return this.call(
+      'GET /website/:website_id/people/profile/:people_id',
+      undefined,
+      (client) => client.website.getPeopleProfile(websiteId, peopleId),
+      this.peopleBudget,
+    );
+  }
+
   listPluginWebsites(page: number, meter?: RequestMeter): Promise<PluginConnectWebsite[]> {
     return this.call('GET /plugin/connect/websites/all/:page', meter, (client) =>
       client.plugin.listAllConnectWebsites(page, false, false),
@@ -205,10 +232,12 @@ export class CrispRestService {
     route: string,
     meter: RequestMeter | undefined,
     invoke: (client: Crisp) => Promise<T>,
+    share?: RequestBudget,
   ): Promise<T> {
     this.assertCredentials();
     const { retry } = this.config.crisp;
     for (let attempt = 0; ; attempt += 1) {
+      await share?.take();
       await this.budget.take();
       if (meter) meter.requests += 1;
       try {

@@ -11,6 +11,7 @@ import { SyncState } from '../realtime/sync-state.entity';
 import { ConversationEvent } from '../history/conversation-event.entity';
 import { ConversationRating } from '../ratings/conversation-rating.entity';
 import { BiBusinessHours } from '../bi/bi-business-hours.entity';
+import { PeopleProfile } from '../people/people-profile.entity';
 import type { DatabaseConnection } from './database-connection';
 import { MIGRATIONS } from './migrations';
 
@@ -25,6 +26,7 @@ export const ENTITIES = [
   ConversationEvent,
   ConversationRating,
   BiBusinessHours,
+  PeopleProfile,
 ];
 
 /** The read API's own DataSource: its own pool and a statement_timeout (readers cannot starve writers). */

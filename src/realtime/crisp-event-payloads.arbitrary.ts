@@ -123,4 +123,13 @@ export const VALID_PAYLOADS: Record<CrispEventName, fc.Arbitrary<Record<string, 
   'session:set_closed': field('operator', fc.record({ user_id: id, nickname: text }, optional)),
   'session:removed': fc.constant({}),
   'people:bind:session': field('people_id', id),
+  'people:profile:created': fc.record(
+    { people_id: id, email: text },
+    { requiredKeys: ['people_id'] },
+  ),
+  'people:profile:updated': fc.record(
+    { people_id: id, email: text, update: fc.record({ updated_at: fc.nat(), person: object }) },
+    { requiredKeys: ['people_id'] },
+  ),
+  'people:profile:removed': field('people_id', id),
 };

@@ -161,7 +161,20 @@ describe('mapCrispEvent is total (property-based, fast-check)', () => {
     });
     expect(JSON.stringify(answer)).not.toContain('edited');
     expect(mapCrispEvent(event('people:bind:session', { ...ids, people_id: 'p1' }))).toMatchObject({
-      changes: [{}, { patch: { columns: { people_id: 'p1' } } }],
+      changes: [
+        {},
+        { patch: { columns: { people_id: 'p1' } } },
+        { kind: 'people-hint', hint: { people_id: 'p1', removed: false } },
+      ],
+    });
+    expect(
+      mapCrispEvent(event('people:profile:removed', { website_id: 'website-1', people_id: 'p2' })),
+    ).toMatchObject({
+      changes: [{ kind: 'people-hint', hint: { people_id: 'p2', removed: true } }],
+    });
+    expect(mapCrispEvent(event('people:profile:updated', { website_id: 'website-1' }))).toEqual({
+      outcome: 'set-aside',
+      reason: 'missing:people_id',
     });
     expect(mapCrispEvent(event('session:sync:network', { ...ids }))).toMatchObject({
       outcome: 'changes',

@@ -8,10 +8,12 @@ import {
   mapReceipt,
 } from './message-event.mapper';
 import { mapOperatorActivity, mapRating } from './session-activity.mapper';
+import { mapPeopleBind, mapPeopleProfileEvent, type WebsiteContext } from './people-event.mapper';
 import {
   changes,
   conversationStub,
   IGNORED,
+  patch,
   patchBase,
   setAside,
   type EventContext,
@@ -44,13 +46,6 @@ const STATUS_OF_STATE: ReadonlyMap<string, number> = new Map([
   ['unresolved', 1],
   ['resolved', 2],
 ]);
-
-function patch(context: EventContext, columns: Columns): EventMapping {
-  return changes([
-    conversationStub(context),
-    { kind: 'conversation-patch', patch: { ...patchBase(context), columns } },
-  ]);
-}
 
 /**
  * One field of the payload into one column. `required`: the event means nothing without it
@@ -89,7 +84,11 @@ function device(key: string, pick: (inner: JsonRecord) => Read<unknown>, column:
 const text = (column: keyof Columns, key: string) =>
   field(key, readString, (value) => ({ [column]: value }));
 
-const MAPPERS: Record<CrispEventName, Mapper> = {
+type WebsiteEventName =
+  'people:profile:created' | 'people:profile:updated' | 'people:profile:removed';
+type WebsiteMapper = (payload: JsonRecord, context: WebsiteContext) => EventMapping;
+
+const MAPPERS: Record<Exclude<CrispEventName, WebsiteEventName>, Mapper> = {
   'session:request:initiated': (_payload, context) => changes([conversationStub(context, true)]),
   'message:send': mapMessage,
   'message:received': mapMessage,
@@ -190,9 +189,14 @@ const MAPPERS: Record<CrispEventName, Mapper> = {
       conversationStub(context),
       { kind: 'conversation-removed', removal: patchBase(context) },
     ]),
-  'people:bind:session': field('people_id', readString, (people) => ({
-    people_id: people || null,
-  })),
+  'people:bind:session': mapPeopleBind,
+};
+
+/** Events about a website, not a conversation: they name no session. */
+const WEBSITE_MAPPERS: Record<WebsiteEventName, WebsiteMapper> = {
+  'people:profile:created': mapPeopleProfileEvent(false),
+  'people:profile:updated': mapPeopleProfileEvent(false),
+  'people:profile:removed': mapPeopleProfileEvent(true),
 };
 
 /**
@@ -206,6 +210,11 @@ export function mapCrispEvent(event: CrispEvent): EventMapping {
   }
   if (!isRecord(event.payload)) return setAside('missing_ids');
   const website_id = idOf(member(event.payload, 'website_id'));
+  if (isWebsiteEvent(event.name)) {
+    if (!website_id) return setAside('missing_ids');
+    const context = { website_id, sync_source: event.door, at: event.at };
+    return withoutNul(WEBSITE_MAPPERS[event.name](event.payload, context));
+  }
   const session_id = idOf(member(event.payload, 'session_id'));
   if (!website_id || !session_id) return setAside('missing_ids');
   const context: EventContext = {
@@ -216,9 +225,16 @@ export function mapCrispEvent(event: CrispEvent): EventMapping {
     at: event.at,
     ...(event.twinAt && { twin_observed_at: event.twinAt.toISOString() }),
   };
-  const mapping = MAPPERS[event.name](event.payload, context);
-  // Known in advance to be refused by PostgreSQL: set aside here rather than found by the writer.
+  return withoutNul(MAPPERS[event.name](event.payload, context));
+}
+
+/** Known in advance to be refused by PostgreSQL: set aside here rather than found by the writer. */
+function withoutNul(mapping: EventMapping): EventMapping {
   return mapping.outcome === 'changes' && holdsNul(mapping.changes)
     ? setAside('nul_byte')
     : mapping;
+}
+
+function isWebsiteEvent(name: CrispEventName): name is WebsiteEventName {
+  return Object.hasOwn(WEBSITE_MAPPERS, name);
 }

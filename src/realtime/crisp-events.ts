@@ -37,6 +37,9 @@ export const HANDLED_EVENTS = [
   'session:set_closed',
   'session:removed',
   'people:bind:session',
+  'people:profile:created',
+  'people:profile:updated',
+  'people:profile:removed',
 ] as const;
 
 export type CrispEventName = (typeof HANDLED_EVENTS)[number];

@@ -4,6 +4,7 @@ import { ConversationMessagesRepository } from '../conversations/conversation-me
 import { ConversationsRepository } from '../conversations/conversations.repository';
 import { ConversationEventsRepository } from '../history/conversation-events.repository';
 import { ConversationRatingsRepository } from '../ratings/conversation-ratings.repository';
+import { PeopleRepository } from '../people/people.repository';
 import type { MirrorChange } from './mirror-change';
 
 export type CreatedConversation = { websiteId: string; sessionId: string };
@@ -20,6 +21,7 @@ export class MirrorBatchApplier {
     private readonly messages: ConversationMessagesRepository,
     private readonly history: ConversationEventsRepository,
     private readonly ratings: ConversationRatingsRepository,
+    private readonly people: PeopleRepository,
   ) {}
 
   async apply(manager: EntityManager, changes: MirrorChange[]): Promise<CreatedConversation[]> {
@@ -52,6 +54,10 @@ export class MirrorBatchApplier {
     await this.history.recordActorEvents(
       manager,
       of('actor-event').map((change) => change.event),
+    );
+    await this.people.applyHints(
+      manager,
+      of('people-hint').map((change) => change.hint),
     );
     await this.ratings.upsert(
       manager,

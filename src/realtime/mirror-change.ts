@@ -9,6 +9,8 @@ import { TRACKED_COLUMN_OF_KIND, type TimeSource } from '../history/conversation
 import type { FreshEntity } from '../freshness/entity-freshness.service';
 import type { ActorEventRecord } from '../history/conversation-events.repository';
 import type { RatingRecord } from '../ratings/conversation-ratings.repository';
+import type { PeopleHint } from '../people/people.repository';
+import type { ConversationPatch as Patch } from '../conversations/conversation-patches';
 
 /** What one event changes in the mirror; the writer applies a batch of these in one transaction. */
 export type MirrorChange =
@@ -19,7 +21,8 @@ export type MirrorChange =
   | { kind: 'conversation-removed'; removal: Removal }
   | { kind: 'message-removed'; removal: Removal }
   | { kind: 'rating'; rating: RatingRecord }
-  | { kind: 'actor-event'; event: ActorEventRecord };
+  | { kind: 'actor-event'; event: ActorEventRecord }
+  | { kind: 'people-hint'; hint: PeopleHint };
 
 /**
  * What a door does with one event: write its changes, ignore it (it changes nothing mirrored), or
@@ -57,6 +60,14 @@ export function conversationStub(context: EventContext, initiated = false): Mirr
   return { kind: 'conversation', stub: { website_id, session_id, sync_source }, initiated };
 }
 
+/** The conversation, and one change of its columns. */
+export function patch(context: EventContext, columns: Patch['columns']): EventMapping {
+  return changes([
+    conversationStub(context),
+    { kind: 'conversation-patch', patch: { ...patchBase(context), columns } },
+  ]);
+}
+
 export function patchBase(context: EventContext) {
   const { website_id, session_id, sync_source, observed_at, twin_observed_at } = context;
   return {
@@ -80,6 +91,7 @@ export function freshEntitiesOf(changes: MirrorChange[]): Set<FreshEntity> {
   const entities = new Set<FreshEntity>();
   for (const change of changes) {
     if (change.kind === 'rating') entities.add('conversation_ratings');
+    if (change.kind === 'people-hint') entities.add('people');
     if (
       change.kind === 'actor-event' ||
       change.kind === 'conversation-removed' ||

@@ -6,6 +6,7 @@ import type { DataSource } from 'typeorm';
 import type { ConversationsRepository } from '../../src/conversations/conversations.repository';
 import { ConversationEventsRepository } from '../../src/history/conversation-events.repository';
 import { ConversationRatingsRepository } from '../../src/ratings/conversation-ratings.repository';
+import { PeopleRepository } from '../../src/people/people.repository';
 import { mapCrispEvent } from '../../src/realtime/crisp-event.mapper';
 import { MirrorBatchApplier } from '../../src/realtime/mirror-batch-applier.service';
 import { TwinEvents, withTwinTime } from '../../src/realtime/twin-events';
@@ -33,6 +34,7 @@ describe('the change log and the ratings', () => {
       layer.messages,
       new ConversationEventsRepository(),
       new ConversationRatingsRepository(),
+      new PeopleRepository(dataSource),
     );
   });
 
