@@ -12,11 +12,8 @@
  * - h4: created 17:00, → unresolved 17:00, one visitor message, no reply: still open.
  */
 import { Client } from 'pg';
-import { applyBiRole } from '../../src/bi/apply-bi-role';
-import { toPgClientConfig } from '../../src/database/database-connection';
 import { BI_VIEW_COMMENTS } from '../../src/database/migrations/bi-view-comments';
-import { createTestDatabase, type TestDatabase } from '../support/test-databases';
-import { connectAs, dropRole, testRole } from './bi-test-role';
+import { useBiDatabase } from './bi-test-role';
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
@@ -101,30 +98,9 @@ async function seed(client: Client) {
 }
 
 describe('BI views on the change log, ratings and business hours', () => {
-  let database: TestDatabase;
-  let admin: Client;
-  let bi: Client;
-  const { role, password } = testRole();
+  const { admin, bi } = useBiDatabase(seed);
 
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    admin = new Client(toPgClientConfig(database.connection));
-    await admin.connect();
-    await seed(admin);
-    await applyBiRole(admin, role, password);
-    bi = await connectAs(database.connection, role, password);
-  });
-
-  afterAll(async () => {
-    await bi?.end();
-    if (admin) {
-      await dropRole(admin, role);
-      await admin.end();
-    }
-    await database?.drop();
-  });
-
-  const select = async (sql: string) => (await bi.query<Record<string, unknown>>(sql)).rows;
+  const select = async (sql: string) => (await bi().query<Record<string, unknown>>(sql)).rows;
 
   it('reads exact resolutions, reopenings, assignments, human responses and ratings', async () => {
     const rows = await select(
@@ -348,7 +324,7 @@ describe('BI views on the change log, ratings and business hours', () => {
   it('counts business seconds in the website time zone, across days, and none without hours', async () => {
     const seconds = async (website: string, from: string, to: string) =>
       (
-        await bi.query<{ s: number | null }>(
+        await bi().query<{ s: number | null }>(
           `SELECT bi_business_seconds($1, $2::timestamptz, $3::timestamptz) AS s`,
           [website, from, to],
         )
@@ -361,7 +337,7 @@ describe('BI views on the change log, ratings and business hours', () => {
   });
 
   it('comments every BI view and every one of its columns', async () => {
-    const { rows } = await admin.query<{ view: string; column: string; comment: string | null }>(
+    const { rows } = await admin().query<{ view: string; column: string; comment: string | null }>(
       `SELECT c.table_name AS view, c.column_name AS column,
          col_description(format('%I', c.table_name)::regclass, c.ordinal_position) AS comment
        FROM information_schema.columns c
@@ -370,7 +346,7 @@ describe('BI views on the change log, ratings and business hours', () => {
     );
     expect(rows.filter((row) => !row.comment)).toEqual([]);
     expect(new Set(rows.map((row) => row.view))).toEqual(new Set(Object.keys(BI_VIEW_COMMENTS)));
-    const { rows: views } = await admin.query<{ relname: string; about: string | null }>(
+    const { rows: views } = await admin().query<{ relname: string; about: string | null }>(
       `SELECT relname, obj_description(oid, 'pg_class') AS about FROM pg_class
        WHERE relkind = 'v' AND relname LIKE 'bi\\_%'`,
     );

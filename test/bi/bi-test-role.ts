@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { applyBiRole } from '../../src/bi/apply-bi-role';
 import { toPgClientConfig, type DatabaseConnection } from '../../src/database/database-connection';
+import { createTestDatabase, type TestDatabase } from '../support/test-databases';
 
 /**
  * Roles belong to the whole server, which every test file shares: each file makes its own, with a
@@ -35,4 +37,42 @@ export async function connectAs(
 export async function dropRole(admin: Client, role: string) {
   await admin.query(`DROP OWNED BY ${admin.escapeIdentifier(role)}`);
   await admin.query(`DROP ROLE ${admin.escapeIdentifier(role)}`);
+}
+
+export interface BiDatabase {
+  database: () => TestDatabase;
+  admin: () => Client;
+  bi: () => Client;
+}
+
+/**
+ * For the enclosing `describe`: a test database `seed` fills as its owner, then a read-only role
+ * made by the CLI's own statements and a connection as that role; all dropped afterwards.
+ */
+export function useBiDatabase(seed: (admin: Client) => Promise<void>): BiDatabase {
+  const { role, password } = testRole();
+  let database: TestDatabase | undefined;
+  let admin: Client | undefined;
+  let bi: Client | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    admin = new Client(toPgClientConfig(database.connection));
+    await admin.connect();
+    await seed(admin);
+    await applyBiRole(admin, role, password);
+    bi = await connectAs(database.connection, role, password);
+  });
+  afterAll(async () => {
+    await bi?.end();
+    if (admin) {
+      await dropRole(admin, role);
+      await admin.end();
+    }
+    await database?.drop();
+  });
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the BI database is not ready yet');
+    return value;
+  };
+  return { database: () => ready(database), admin: () => ready(admin), bi: () => ready(bi) };
 }

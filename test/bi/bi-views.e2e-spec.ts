@@ -2,14 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { applyBiRole } from '../../src/bi/apply-bi-role';
-import { toPgClientConfig } from '../../src/database/database-connection';
 import { BiViews1795609800000 } from '../../src/database/migrations/1795609800000-BiViews';
 import { BiHistory1795622000000 } from '../../src/database/migrations/1795622000000-BiHistory';
 import { BiTeamViews1795624000000 } from '../../src/database/migrations/1795624000000-BiTeamViews';
 import { typeOrmOptions } from '../../src/database/typeorm-options';
-import { createTestDatabase, type TestDatabase } from '../support/test-databases';
-import { connectAs, dropRole, testRole } from './bi-test-role';
+import { useBiDatabase } from './bi-test-role';
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
@@ -241,32 +238,13 @@ function documentedQueries(): string[] {
 }
 
 describe('BI views', () => {
-  let database: TestDatabase;
-  let admin: Client;
-  let bi: Client;
-  const { role, password } = testRole();
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    admin = new Client(toPgClientConfig(database.connection));
-    await admin.connect();
+  const { database, bi } = useBiDatabase(async (admin) => {
     await seed(admin);
     await seedRating(admin);
-    await applyBiRole(admin, role, password);
-    bi = await connectAs(database.connection, role, password);
-  });
-
-  afterAll(async () => {
-    await bi?.end();
-    if (admin) {
-      await dropRole(admin, role);
-      await admin.end();
-    }
-    await database?.drop();
   });
 
   it('gives one row per live conversation with its response, resolution and message figures', async () => {
-    const { rows } = await bi.query<Record<string, unknown>>(
+    const { rows } = await bi().query<Record<string, unknown>>(
       `SELECT session_id, state, first_visitor_message_at, first_response_at, first_response_seconds,
          first_responder_user_id, first_responder_nickname, last_message_at, resolved_at,
          resolution_seconds, messages::int, visitor_messages::int, operator_messages::int,
@@ -349,7 +327,7 @@ describe('BI views', () => {
   });
 
   it('gives per UTC day and website the volume and the median and p90 first response', async () => {
-    const { rows } = await bi.query<Record<string, unknown>>(
+    const { rows } = await bi().query<Record<string, unknown>>(
       `SELECT to_char(day, 'YYYY-MM-DD') AS day, website_id, conversations::int,
          answered_conversations::int, resolved_conversations::int,
          median_first_response_seconds, p90_first_response_seconds
@@ -397,13 +375,15 @@ describe('BI views', () => {
   it.each(queries.map((sql, i) => [i + 1, sql]))(
     'runs example query %i of docs/BI.md as the read-only role, and it finds rows',
     async (_, sql) => {
-      const { rows } = await bi.query(sql);
+      const { rows } = await bi().query(sql);
       expect(rows.length).toBeGreaterThan(0);
     },
   );
 
   it('answers the documented first-response distribution with the seeded figures', async () => {
-    const { rows } = await bi.query<{ first_response: string; conversations: string }>(queries[0]);
+    const { rows } = await bi().query<{ first_response: string; conversations: string }>(
+      queries[0],
+    );
     expect(rows.map((r) => [r.first_response, Number(r.conversations)])).toEqual([
       ['1. under 1 min', 1], // c6: 45 s
       ['2. 1-5 min', 2], // c1: 120 s, c7: 90 s
@@ -412,7 +392,7 @@ describe('BI views', () => {
   });
 
   it('drops the views on the way down and brings them back on the way up', async () => {
-    const dataSource = new DataSource(typeOrmOptions(database.connection));
+    const dataSource = new DataSource(typeOrmOptions(database().connection));
     await dataSource.initialize();
     const runner = dataSource.createQueryRunner();
     const views = async () =>
@@ -439,7 +419,7 @@ describe('BI views', () => {
         'bi_response_times',
       ]);
       // Views a migration re-creates are readable at once: the role's default privileges.
-      const { rows } = await bi.query<{ n: number }>(
+      const { rows } = await bi().query<{ n: number }>(
         'SELECT count(*)::int AS n FROM bi_conversations',
       );
       expect(rows).toEqual([{ n: 7 }]);

@@ -3,51 +3,32 @@
  * Hooks at once, every conversation's first and last resolution and reopen count are exact to
  * the millisecond, and every rating is stored once.
  */
-import type { INestApplication } from '@nestjs/common';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startAppOnSimulator, type AppOnSimulator } from '../support/app-on-simulator';
 import { DataSource } from 'typeorm';
 import { RtmListenerService } from '../../src/realtime/rtm-listener.service';
 import type { CrispSimulator, GroundTruth } from '../../tools/crisp-simulator';
-import {
-  compareMirrorWithTruth,
-  createAppOnSimulator,
-  eventually,
-  PERFECT,
-} from '../support/crisp-test-setup';
-import { startSimulatedWebsite } from '../support/simulated-website';
-import { createTestDatabase, type TestDatabase } from '../support/test-databases';
+import { compareMirrorWithTruth, eventually, PERFECT } from '../support/crisp-test-setup';
 
 jest.setTimeout(120_000);
 
-const SECRET = 'history-webhook-secret';
 const ACTIONS = 600;
 /** Far enough back that no generated message is dated after now (a Web Hook from the future is refused). */
 const SIX_HOURS = 6 * 3_600_000;
 
 describe('the change log against the ground truth, both doors on', () => {
+  let site: AppOnSimulator | undefined;
   let truth: GroundTruth;
   let websiteId: string;
   let simulator: CrispSimulator;
-  let database: TestDatabase;
-  let app: INestApplication;
   let dataSource: DataSource;
 
   beforeAll(async () => {
-    ({ truth, websiteId, simulator } = await startSimulatedWebsite(61, 8, (i) => 2 + i, SIX_HOURS));
-    database = await createTestDatabase();
-    app = await createAppOnSimulator(database.connection, simulator.restUrl, {
-      CRISP_RTM_ENABLED: 'true',
-      CRISP_WEBHOOK_SECRET: SECRET,
-      CRISP_WEBSITE_IDS: websiteId,
-      RECONCILE_INTERVAL_MS: '0',
-      RECONCILE_LOOKBACK_MS: String(2 * SIX_HOURS),
-    });
-    await app.listen(0, '127.0.0.1');
-    const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
-    simulator.configureWebhook({ url: `http://127.0.0.1:${port}/crisp/webhooks`, secret: SECRET });
-    dataSource = app.get(DataSource);
-    const rtm = app.get(RtmListenerService);
+    site = await startAppOnSimulator(
+      { seed: 61, conversations: 8, messagesOf: (i) => 2 + i, agoMs: SIX_HOURS },
+      { CRISP_RTM_ENABLED: 'true', RECONCILE_LOOKBACK_MS: String(2 * SIX_HOURS) },
+    );
+    ({ truth, websiteId, simulator, dataSource } = site);
+    const rtm = site.app.get(RtmListenerService);
     await eventually(() => expect(rtm.state).toBe('connected'));
     await eventually(async () =>
       expect(await compareMirrorWithTruth(dataSource, truth, websiteId)).toMatchObject(PERFECT),
@@ -63,11 +44,7 @@ describe('the change log against the ground truth, both doors on', () => {
     );
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await simulator?.stop();
-    await database?.drop();
-  });
+  afterAll(() => site?.close());
 
   const changedSessions = () =>
     [...truth.getWebsite(websiteId)!.conversations.keys()].filter(

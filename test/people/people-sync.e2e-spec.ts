@@ -2,60 +2,40 @@
  * Issue 13 item 5: contact profiles imported once, then read again one by one when events tell
  * they changed, within their share of the daily budget.
  */
+import { startAppOnSimulator, type AppOnSimulator } from '../support/app-on-simulator';
 import type { INestApplication } from '@nestjs/common';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import { CrispRestService } from '../../src/crisp/crisp-rest.service';
 import type { CrispSimulator, GroundTruth } from '../../tools/crisp-simulator';
-import { createAppOnSimulator, eventually } from '../support/crisp-test-setup';
-import { startSimulatedWebsite } from '../support/simulated-website';
-import { createTestDatabase, type TestDatabase } from '../support/test-databases';
+import { eventually } from '../support/crisp-test-setup';
 
 jest.setTimeout(60_000);
 
-const SECRET = 'people-webhook-secret';
 const PROFILE_READ = 'GET /website/:website_id/people/profile/:people_id';
 const PAGE_READ = 'GET /website/:website_id/people/profiles/:page';
 
-async function startOnSimulator(seed: number, variables: Record<string, string>) {
-  const site = await startSimulatedWebsite(seed, 45, () => 1);
-  const database = await createTestDatabase();
-  const app = await createAppOnSimulator(database.connection, site.simulator.restUrl, {
-    CRISP_WEBHOOK_SECRET: SECRET,
-    CRISP_WEBSITE_IDS: site.websiteId,
-    RECONCILE_INTERVAL_MS: '0',
-    PEOPLE_REFRESH_DEBOUNCE_MS: '200',
-    ...variables,
-  });
-  await app.listen(0, '127.0.0.1');
-  const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
-  site.simulator.configureWebhook({
-    url: `http://127.0.0.1:${port}/crisp/webhooks`,
-    secret: SECRET,
-  });
-  return { ...site, database, app, dataSource: app.get(DataSource) };
-}
+const startOnSimulator = (seed: number, variables: Record<string, string>) =>
+  startAppOnSimulator(
+    { seed, conversations: 45, messagesOf: () => 1 },
+    { PEOPLE_REFRESH_DEBOUNCE_MS: '200', ...variables },
+  );
 
 const callsTo = (app: INestApplication, route: string) =>
   app.get(CrispRestService).stats.snapshot()[route]?.ok ?? 0;
 
 describe('people profiles', () => {
+  let site: AppOnSimulator | undefined;
   let truth: GroundTruth;
   let websiteId: string;
   let simulator: CrispSimulator;
-  let database: TestDatabase;
   let app: INestApplication;
   let dataSource: DataSource;
 
   beforeAll(async () => {
-    ({ truth, websiteId, simulator, database, app, dataSource } = await startOnSimulator(71, {}));
+    site = await startOnSimulator(71, {});
+    ({ truth, websiteId, simulator, app, dataSource } = site);
   });
-  afterAll(async () => {
-    await app?.close();
-    await simulator?.stop();
-    await database?.drop();
-  });
+  afterAll(() => site?.close());
 
   const stored = () =>
     dataSource.query<{ people_id: string; email: string; nickname: string; removed: boolean }[]>(
@@ -122,9 +102,7 @@ describe('people within their share of the daily budget', () => {
       );
       expect(callsTo(site.app, PAGE_READ)).toBe(1);
     } finally {
-      await site.app.close();
-      await site.simulator.stop();
-      await site.database.drop();
+      await site.close();
     }
   });
 });
