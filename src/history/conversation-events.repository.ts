@@ -69,9 +69,10 @@ const KIND_OF_COLUMN = new Map<string, TrackedKind>(
 );
 
 /**
- * Writes `conversation_events` beside the rows the database logs itself (trigger
- * `conversation_events_log`): the changes no conversation column follows, and the exact time a
- * Web Hook gives for a change RTM told first.
+ * Writes what events tell into `conversation_events` (docs/RTM_IMPLEMENTATION.md "The change
+ * log"): their changes, operators opening and closing conversations, and the exact time a Web
+ * Hook gives for a change RTM told first. What REST snapshots change, and removals, the database
+ * logs itself (trigger `conversation_events_log`).
  */
 @Injectable()
 export class ConversationEventsRepository {
