@@ -13,6 +13,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { StateMetricsModule } from './metrics/state-metrics.module';
 import { ReadApiModule } from './read-api/read-api.module';
 import { RealtimeModule } from './realtime/realtime.module';
+import { DirectoryRefreshModule } from './directory/directory-refresh.module';
 import { StatusModule } from './status/status.module';
 
 /**
@@ -40,6 +41,7 @@ export class AppModule {
         ReadApiModule,
         BackfillModule,
         RealtimeModule,
+        DirectoryRefreshModule,
         StatusModule,
         HealthModule,
         StateMetricsModule,

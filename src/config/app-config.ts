@@ -55,6 +55,10 @@ export interface RealtimeSettings {
   reconcileLookbackMs: number;
   /** How often the plugin's websites are listed again (0: at every catch-up run). */
   websitesRefreshMs: number;
+  /** How often operators and inboxes are listed again (0: at start and on hints only). */
+  directoryRefreshMs: number;
+  /** How long a hint (an unknown inbox or operator named by an event) waits before its refresh. */
+  directoryHintDelayMs: number;
   bufferLimit: number;
   /** Approximate bytes of the events waiting (their JSON payloads); see MIRROR_BUFFER_BYTES. */
   bufferBytes: number;
@@ -149,6 +153,8 @@ export class AppConfig {
         reconcileIntervalMs: variables.RECONCILE_INTERVAL_MS,
         reconcileLookbackMs: variables.RECONCILE_LOOKBACK_MS,
         websitesRefreshMs: variables.RECONCILE_WEBSITES_REFRESH_MS,
+        directoryRefreshMs: variables.DIRECTORY_REFRESH_MS,
+        directoryHintDelayMs: variables.DIRECTORY_HINT_DELAY_MS,
         bufferLimit: variables.MIRROR_BUFFER_LIMIT,
         bufferBytes: variables.MIRROR_BUFFER_BYTES,
         batchSize: variables.MIRROR_BATCH_SIZE,

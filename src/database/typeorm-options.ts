@@ -11,6 +11,9 @@ import { SyncState } from '../realtime/sync-state.entity';
 import { ConversationEvent } from '../history/conversation-event.entity';
 import { ConversationRating } from '../ratings/conversation-rating.entity';
 import { BiBusinessHours } from '../bi/bi-business-hours.entity';
+import { Operator } from '../directory/operator.entity';
+import { Inbox } from '../directory/inbox.entity';
+import { OperatorAvailability } from '../directory/operator-availability.entity';
 import type { DatabaseConnection } from './database-connection';
 import { MIGRATIONS } from './migrations';
 
@@ -25,6 +28,9 @@ export const ENTITIES = [
   ConversationEvent,
   ConversationRating,
   BiBusinessHours,
+  Operator,
+  Inbox,
+  OperatorAvailability,
 ];
 
 /** The read API's own DataSource: its own pool and a statement_timeout (readers cannot starve writers). */

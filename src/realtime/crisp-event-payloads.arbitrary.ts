@@ -123,4 +123,8 @@ export const VALID_PAYLOADS: Record<CrispEventName, fc.Arbitrary<Record<string, 
   'session:set_closed': field('operator', fc.record({ user_id: id, nickname: text }, optional)),
   'session:removed': fc.constant({}),
   'people:bind:session': field('people_id', id),
+  'website:update_operators_availability': fc.record({
+    user_id: id,
+    availability: fc.record({ type: fc.constantFrom('online', 'away', 'offline') }),
+  }),
 };

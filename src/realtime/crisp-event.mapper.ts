@@ -1,6 +1,12 @@
 import type { ConversationPatch } from '../conversations/conversation-patches';
 import { isKnownCrispEvent } from '../crisp/crisp-known-events';
-import { isHandledEvent, type CrispEvent, type CrispEventName } from './crisp-events';
+import { mapOperatorAvailability } from './availability-event.mapper';
+import {
+  isHandledEvent,
+  isWebsiteEvent,
+  type CrispEvent,
+  type SessionEventName,
+} from './crisp-events';
 import {
   mapMessage,
   mapMessageRemoved,
@@ -89,7 +95,7 @@ function device(key: string, pick: (inner: JsonRecord) => Read<unknown>, column:
 const text = (column: keyof Columns, key: string) =>
   field(key, readString, (value) => ({ [column]: value }));
 
-const MAPPERS: Record<CrispEventName, Mapper> = {
+const MAPPERS: Record<SessionEventName, Mapper> = {
   'session:request:initiated': (_payload, context) => changes([conversationStub(context, true)]),
   'message:send': mapMessage,
   'message:received': mapMessage,
@@ -204,6 +210,7 @@ export function mapCrispEvent(event: CrispEvent): EventMapping {
   if (!isHandledEvent(event.name)) {
     return isKnownCrispEvent(event.name) ? IGNORED : setAside('unknown_event');
   }
+  if (isWebsiteEvent(event.name)) return refusingNul(mapOperatorAvailability(event));
   if (!isRecord(event.payload)) return setAside('missing_ids');
   const website_id = idOf(member(event.payload, 'website_id'));
   const session_id = idOf(member(event.payload, 'session_id'));
@@ -216,8 +223,11 @@ export function mapCrispEvent(event: CrispEvent): EventMapping {
     at: event.at,
     ...(event.twinAt && { twin_observed_at: event.twinAt.toISOString() }),
   };
-  const mapping = MAPPERS[event.name](event.payload, context);
-  // Known in advance to be refused by PostgreSQL: set aside here rather than found by the writer.
+  return refusingNul(MAPPERS[event.name](event.payload, context));
+}
+
+/** Known in advance to be refused by PostgreSQL: set aside here rather than found by the writer. */
+function refusingNul(mapping: EventMapping): EventMapping {
   return mapping.outcome === 'changes' && holdsNul(mapping.changes)
     ? setAside('nul_byte')
     : mapping;

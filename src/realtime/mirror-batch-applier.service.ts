@@ -4,13 +4,14 @@ import { ConversationMessagesRepository } from '../conversations/conversation-me
 import { ConversationsRepository } from '../conversations/conversations.repository';
 import { ConversationEventsRepository } from '../history/conversation-events.repository';
 import { ConversationRatingsRepository } from '../ratings/conversation-ratings.repository';
+import { OperatorAvailabilityRepository } from '../directory/operator-availability.repository';
 import type { MirrorChange } from './mirror-change';
 
 export type CreatedConversation = { websiteId: string; sessionId: string };
 
 /**
  * What one batch of changes does to the database, inside the writer's transaction: conversations
- * first (every other row needs one), then messages, patches, removals, ratings and the change log.
+ * first (every other row needs one), then messages, patches, removals, ratings, the change log and operators' availability.
  * Answers the conversations the batch created.
  */
 @Injectable()
@@ -20,6 +21,7 @@ export class MirrorBatchApplier {
     private readonly messages: ConversationMessagesRepository,
     private readonly history: ConversationEventsRepository,
     private readonly ratings: ConversationRatingsRepository,
+    private readonly availability: OperatorAvailabilityRepository,
   ) {}
 
   async apply(manager: EntityManager, changes: MirrorChange[]): Promise<CreatedConversation[]> {
@@ -56,6 +58,11 @@ export class MirrorBatchApplier {
     await this.ratings.upsert(
       manager,
       of('rating').map((change) => change.rating),
+    );
+    // In event order: each status closes the one before it.
+    await this.availability.apply(
+      manager,
+      of('operator-availability').map((change) => change.availability),
     );
     return stubs
       .filter((stub) => createdIds.delete(stub.session_id))

@@ -8,6 +8,7 @@ import type { ConversationStub } from '../conversations/conversations.repository
 import type { TimeSource } from '../history/conversation-event-kinds';
 import type { ActorEventRecord } from '../history/conversation-events.repository';
 import type { RatingRecord } from '../ratings/conversation-ratings.repository';
+import type { AvailabilityRecord } from '../directory/operator-availability.repository';
 
 /** What one event changes in the mirror; the writer applies a batch of these in one transaction. */
 export type MirrorChange =
@@ -18,7 +19,8 @@ export type MirrorChange =
   | { kind: 'conversation-removed'; removal: Removal }
   | { kind: 'message-removed'; removal: Removal }
   | { kind: 'rating'; rating: RatingRecord }
-  | { kind: 'actor-event'; event: ActorEventRecord };
+  | { kind: 'actor-event'; event: ActorEventRecord }
+  | { kind: 'operator-availability'; availability: AvailabilityRecord };
 
 /**
  * What a door does with one event: write its changes, ignore it (it changes nothing mirrored), or

@@ -5,6 +5,7 @@ import { CrispModule } from '../crisp/crisp.module';
 import { SetAsideModule } from '../set-aside/set-aside.module';
 import { HistoryModule } from '../history/history.module';
 import { RatingsModule } from '../ratings/ratings.module';
+import { DirectoryModule } from '../directory/directory.module';
 import { MirrorBatchApplier } from './mirror-batch-applier.service';
 import { CatchUpWebsitesService } from './catch-up-websites.service';
 import { ConversationCatchUpService } from './conversation-catch-up.service';
@@ -27,6 +28,7 @@ import { WebhooksController } from './webhooks.controller';
     SetAsideModule,
     HistoryModule,
     RatingsModule,
+    DirectoryModule,
   ],
   controllers: [WebhooksController],
   providers: [
@@ -48,6 +50,7 @@ import { WebhooksController } from './webhooks.controller';
     MirrorWriterService,
     CrispEventIngestService,
     WebhookIntakeService,
+    CatchUpWebsitesService,
   ],
 })
 export class RealtimeModule {}

@@ -8,6 +8,7 @@ import { ConversationEventsRepository } from '../../src/history/conversation-eve
 import { ConversationRatingsRepository } from '../../src/ratings/conversation-ratings.repository';
 import { mapCrispEvent } from '../../src/realtime/crisp-event.mapper';
 import { MirrorBatchApplier } from '../../src/realtime/mirror-batch-applier.service';
+import { OperatorAvailabilityRepository } from '../../src/directory/operator-availability.repository';
 import { TwinEvents, withTwinTime } from '../../src/realtime/twin-events';
 import { openDataLayer } from '../support/data-layer';
 import { conversationRecord } from '../support/records';
@@ -33,6 +34,7 @@ describe('the change log and the ratings', () => {
       layer.messages,
       new ConversationEventsRepository(),
       new ConversationRatingsRepository(),
+      new OperatorAvailabilityRepository(),
     );
   });
 
