@@ -176,7 +176,7 @@ export class DirectoryRefreshService implements OnApplicationBootstrap, OnApplic
         'operators',
         rows.map((row) => row.user_id),
       );
-      this.noteSkipped(websiteId, part, skipped);
+      this.noteRead(websiteId, part, rows.length, skipped);
     } else if (part === 'inboxes') {
       const { rows, skipped } = await this.readAllInboxes(websiteId);
       await this.directory.replaceInboxes(websiteId, rows, new Date());
@@ -185,13 +185,13 @@ export class DirectoryRefreshService implements OnApplicationBootstrap, OnApplic
         'inboxes',
         rows.map((row) => row.inbox_id),
       );
-      this.noteSkipped(websiteId, part, skipped);
+      this.noteRead(websiteId, part, rows.length, skipped);
     } else {
       const readAt = new Date();
       const listing = await this.crisp.listOperatorAvailabilities(websiteId);
       const { rows, skipped } = readAvailabilities(websiteId, listing, readAt);
       await this.dataSource.transaction((manager) => this.availability.apply(manager, rows));
-      this.noteSkipped(websiteId, part, skipped);
+      this.noteRead(websiteId, part, rows.length, skipped);
     }
   }
 
@@ -208,7 +208,9 @@ export class DirectoryRefreshService implements OnApplicationBootstrap, OnApplic
     return { rows: [...rows.values()], skipped };
   }
 
-  private noteSkipped(websiteId: string, part: DirectoryPart, skipped: number) {
+  /** Counts only: the entries themselves (the operator list holds tokens) are never logged. */
+  private noteRead(websiteId: string, part: DirectoryPart, stored: number, skipped: number) {
+    this.logger.debug(`Directory refresh of ${part} for website ${websiteId}: ${stored} stored`);
     if (skipped > 0) {
       this.logger.warn(
         `Directory refresh of ${part} for website ${websiteId}: ${skipped} entries without an id left out`,
