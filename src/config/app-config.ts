@@ -55,6 +55,8 @@ export interface RealtimeSettings {
   reconcileLookbackMs: number;
   /** How often the plugin's websites are listed again (0: at every catch-up run). */
   websitesRefreshMs: number;
+  /** Whether operators, inboxes and availability snapshots are read from Crisp at all. */
+  directorySyncEnabled: boolean;
   /** How often operators and inboxes are listed again (0: at start and on hints only). */
   directoryRefreshMs: number;
   /** How long a hint (an unknown inbox or operator named by an event) waits before its refresh. */
@@ -153,6 +155,7 @@ export class AppConfig {
         reconcileIntervalMs: variables.RECONCILE_INTERVAL_MS,
         reconcileLookbackMs: variables.RECONCILE_LOOKBACK_MS,
         websitesRefreshMs: variables.RECONCILE_WEBSITES_REFRESH_MS,
+        directorySyncEnabled: variables.DIRECTORY_SYNC_ENABLED,
         directoryRefreshMs: variables.DIRECTORY_REFRESH_MS,
         directoryHintDelayMs: variables.DIRECTORY_HINT_DELAY_MS,
         bufferLimit: variables.MIRROR_BUFFER_LIMIT,

@@ -198,6 +198,14 @@ export class EnvironmentVariables extends DatabaseVariables {
   RECONCILE_LOOKBACK_MS = 120_000;
 
   /**
+   * Mirror the websites' operators, inboxes and operators' availability (when credentials are
+   * set). Off, no directory request is made; availability events are still stored.
+   */
+  @Transform(toBoolean)
+  @IsBoolean()
+  DIRECTORY_SYNC_ENABLED = true;
+
+  /**
    * How often the operators and inboxes of every caught-up website are listed again from Crisp;
    * 0: only at start and when an event names one not stored. Each refresh costs 1 request for
    * the operators plus one per 20 inboxes (and the empty page that ends them).

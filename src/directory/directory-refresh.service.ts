@@ -79,7 +79,8 @@ export class DirectoryRefreshService implements OnApplicationBootstrap, OnApplic
   }
 
   private get enabled(): boolean {
-    return Boolean(this.config.crisp.identifier && this.config.crisp.key);
+    const { crisp, realtime } = this.config;
+    return realtime.directorySyncEnabled && Boolean(crisp.identifier && crisp.key);
   }
 
   /** Whether this instance is the one to spend the quota on the directory. */
