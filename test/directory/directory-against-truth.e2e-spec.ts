@@ -4,6 +4,8 @@
  * intervals from the snapshot and from events told by both RTM and Web Hooks, an inbox named by
  * an event refreshed, and no operator token secret anywhere in the database or the logs.
  */
+import request from 'supertest';
+import type { App } from 'supertest/types';
 import { DirectoryRefreshService } from '../../src/directory/directory-refresh.service';
 import { FAKE_SECRET_PREFIX, INBOXES_PER_PAGE } from '../../tools/crisp-simulator';
 import { eventually } from '../support/crisp-test-setup';
@@ -150,6 +152,27 @@ describe('the directory against the ground truth, both doors on', () => {
     );
   });
 
+  it('reads the availability snapshot again after RTM reconnects, catching a change it missed', async () => {
+    const route = 'GET /website/:id/availability/operators';
+    const before = d.simulator.faults.count(route);
+    const operator = d.truth.directory.availabilities(d.websiteId).at(-1)!;
+    const next = operator.type === 'away' ? 'online' : 'away';
+    // Changed in Crisp, its event never sent: only the snapshot can tell.
+    const missed = d.truth.directory.setAvailability(d.websiteId, operator.user_id, next);
+    expect(d.simulator.rtm.dropTransports()).toBeGreaterThan(0);
+    await eventually(async () =>
+      expect((await intervals(operator.user_id)).at(-1)).toEqual({
+        user_id: operator.user_id,
+        status: next,
+        started_at: new Date(missed.availability.time.since),
+        ended_at: null,
+        source: 'snapshot',
+        door: 'rest',
+      }),
+    );
+    expect(d.simulator.faults.count(route)).toBe(before + 1);
+  });
+
   it('lists the inboxes again when an event names one not stored', async () => {
     const inbox = d.truth.directory.addInbox(d.websiteId, { inbox_id: 'inbox-new', name: 'New' });
     const [sessionId] = d.truth.getWebsite(d.websiteId)!.conversations.keys();
@@ -202,5 +225,14 @@ describe('the directory against the ground truth, both doors on', () => {
     for (const secret of secrets) {
       expect(d.logs.raw.some((line) => line.includes(secret))).toBe(false);
     }
+    // Nor in a metric: the scrape tells when each listing was refreshed, and nothing of its content.
+    const metrics = await request(d.app.getHttpServer() as App).get('/metrics');
+    expect(metrics.status).toBe(200);
+    for (const entity of ['operators', 'inboxes', 'availability']) {
+      expect(metrics.text).toMatch(
+        new RegExp(`^directory_last_refresh_timestamp_seconds\\{entity="${entity}"\\} \\d`, 'm'),
+      );
+    }
+    expect(metrics.text).not.toContain(FAKE_SECRET_PREFIX);
   });
 });
