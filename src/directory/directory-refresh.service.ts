@@ -68,6 +68,16 @@ export class DirectoryRefreshService implements OnApplicationBootstrap, OnApplic
       void this.refresh(`an event named an unknown ${parts.join(' and ')}`, parts, [websiteId]);
     });
     ingest.onStored((changes) => this.hints.observe(changes));
+    // Bound now, before RTM can connect: the first connection is this instance's start as leader.
+    rtm.onConnected(() => {
+      if (!this.enabled) return;
+      const first = !this.connectedBefore;
+      this.connectedBefore = true;
+      void this.refresh(
+        first ? 'start' : 'RTM reconnected',
+        first ? [...DIRECTORY_PARTS] : ['availability'],
+      );
+    });
     metrics.gauge(
       'directory_last_refresh_timestamp_seconds',
       'When this instance last completed a refresh of each directory entity (operators, inboxes, availability) for every website, Unix seconds',
@@ -91,18 +101,7 @@ export class DirectoryRefreshService implements OnApplicationBootstrap, OnApplic
   onApplicationBootstrap() {
     if (!this.enabled) return;
     const { rtmEnabled, directoryRefreshMs } = this.config.realtime;
-    if (rtmEnabled) {
-      this.rtm.onConnected(() => {
-        const first = !this.connectedBefore;
-        this.connectedBefore = true;
-        void this.refresh(
-          first ? 'start' : 'RTM reconnected',
-          first ? [...DIRECTORY_PARTS] : ['availability'],
-        );
-      });
-    } else {
-      void this.refresh('start', [...DIRECTORY_PARTS]);
-    }
+    if (!rtmEnabled) void this.refresh('start', [...DIRECTORY_PARTS]);
     if (directoryRefreshMs > 0) {
       this.timer = setInterval(() => {
         if (this.responsible) void this.refresh('schedule', ['operators', 'inboxes']);
@@ -147,6 +146,8 @@ export class DirectoryRefreshService implements OnApplicationBootstrap, OnApplic
     const websites = websiteIds ?? (await this.websites.current());
     const done = new Set(parts);
     for (const websiteId of websites) {
+      // A shutdown stops the refresh between listings: the database is about to close.
+      if (this.stopped) return 'skipped';
       for (const part of parts) {
         try {
           await this.refreshPart(websiteId, part);
