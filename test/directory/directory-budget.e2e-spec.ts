@@ -1,6 +1,7 @@
 /**
- * A spent Crisp budget pauses the directory refresh, which then makes no request at all, while
- * the message mirror goes on: events cost no request and are stored as ever.
+ * The directory's scheduled refresh, and a spent Crisp budget pausing it: no request at all,
+ * explicit or scheduled, while the message mirror goes on (events cost no request and are
+ * stored as ever, availability events included).
  */
 import { DirectoryRefreshService } from '../../src/directory/directory-refresh.service';
 import { DEFAULT_CREDENTIAL } from '../../tools/crisp-simulator';
@@ -10,6 +11,8 @@ import { startDirectoryApp, type DirectoryApp } from './directory-start';
 jest.setTimeout(120_000);
 
 const BUDGET = 1_000;
+const SCHEDULE_MS = 200;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const DIRECTORY_ROUTES = [
   'GET /website/:id/operators/list',
   'GET /website/:id/inboxes/list/:page',
@@ -20,7 +23,10 @@ describe('the directory refresh with the day’s budget spent', () => {
   let d: DirectoryApp;
 
   beforeAll(async () => {
-    d = await startDirectoryApp(89, { CRISP_DAILY_REQUEST_BUDGET: String(BUDGET) });
+    d = await startDirectoryApp(89, {
+      CRISP_DAILY_REQUEST_BUDGET: String(BUDGET),
+      DIRECTORY_REFRESH_MS: String(SCHEDULE_MS),
+    });
   });
 
   afterAll(() => d?.close());
@@ -28,8 +34,13 @@ describe('the directory refresh with the day’s budget spent', () => {
   const directoryRequests = () =>
     DIRECTORY_ROUTES.reduce((sum, route) => sum + d.simulator.faults.count(route), 0);
 
+  it('lists operators and inboxes again on schedule', async () => {
+    await eventually(() =>
+      expect(d.simulator.faults.count('GET /website/:id/operators/list')).toBeGreaterThanOrEqual(3),
+    );
+  });
+
   it('pauses the refresh without a request while messages still sync', async () => {
-    expect(directoryRequests()).toBeGreaterThan(0);
     // Every instance's share of today's budget, spent.
     await d.dataSource.query(
       `UPDATE crisp_request_budget SET used = $1 WHERE day = current_date AND scope = $2`,
@@ -40,11 +51,14 @@ describe('the directory refresh with the day’s budget spent', () => {
       [`plugin:${DEFAULT_CREDENTIAL.identifier}`],
     );
     expect(used).toBe(BUDGET);
-    const before = directoryRequests();
+    // Queued behind any scheduled refresh under way, so nothing is in flight once it answers.
     const refresh = d.app.get(DirectoryRefreshService);
     await expect(refresh.refresh('test', ['operators', 'inboxes', 'availability'])).resolves.toBe(
       'paused',
     );
+    const before = directoryRequests();
+    // Neither the explicit refresh nor the scheduled ones (several periods) made a request.
+    await sleep(5 * SCHEDULE_MS);
     expect(directoryRequests()).toBe(before);
     expect(
       d.logs.lines.some((line) => String(line.msg).startsWith('Directory refresh paused')),
