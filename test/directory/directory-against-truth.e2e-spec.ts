@@ -184,6 +184,43 @@ describe('the directory against the ground truth, both doors on', () => {
     );
   });
 
+  it('follows live traffic through both doors: each open interval is the truth’s availability', async () => {
+    const eventIntervals = async () =>
+      (
+        await d.dataSource.query<{ n: number }[]>(
+          `SELECT count(*)::int AS n FROM operator_availability WHERE source = 'event'`,
+        )
+      )[0].n;
+    const before = await eventIntervals();
+    for (let done = 0; done < 400; done += 5) {
+      d.simulator.traffic.step(5);
+      await new Promise((resolve) => setTimeout(resolve, 3));
+    }
+    await d.simulator.webhooks!.idle();
+    const expected = d.truth.directory
+      .availabilities(d.websiteId)
+      .map((a) => ({ user_id: a.user_id, status: a.type, started_at: new Date(a.time.since) }))
+      .sort((a, b) => (a.user_id < b.user_id ? -1 : 1));
+    await eventually(async () =>
+      expect(
+        await d.dataSource.query(
+          `SELECT user_id, status, started_at FROM operator_availability
+           WHERE website_id = $1 AND ended_at IS NULL ORDER BY user_id`,
+          [d.websiteId],
+        ),
+      ).toEqual(expected),
+    );
+    expect(await eventIntervals()).toBeGreaterThan(before + 2);
+    // Each operator's intervals follow one another without a gap or an overlap.
+    const [{ gaps }]: { gaps: number }[] = await d.dataSource.query(
+      `SELECT count(*)::int AS gaps FROM (
+         SELECT ended_at, lead(started_at) OVER (PARTITION BY website_id, user_id
+           ORDER BY started_at, id) AS next FROM operator_availability) t
+       WHERE ended_at IS DISTINCT FROM next`,
+    );
+    expect(gaps).toBe(0);
+  });
+
   it('keeps no operator token secret in any table or log line', async () => {
     const withToken = d.truth.directory
       .operators(d.websiteId)
