@@ -170,7 +170,7 @@ export class DirectoryRefreshService implements OnApplicationBootstrap, OnApplic
 
   private async refreshPart(websiteId: string, part: DirectoryPart) {
     if (part === 'operators') {
-      const listing = await this.crisp.listWebsiteOperators(websiteId);
+      const listing = listOrThrow(await this.crisp.listWebsiteOperators(websiteId), part);
       const { rows, skipped } = readOperators(websiteId, listing);
       await this.directory.replaceOperators(websiteId, rows, new Date());
       this.hints.know(
@@ -190,7 +190,7 @@ export class DirectoryRefreshService implements OnApplicationBootstrap, OnApplic
       this.noteRead(websiteId, part, rows.length, skipped);
     } else {
       const readAt = new Date();
-      const listing = await this.crisp.listOperatorAvailabilities(websiteId);
+      const listing = listOrThrow(await this.crisp.listOperatorAvailabilities(websiteId), part);
       const { rows, skipped } = readAvailabilities(websiteId, listing, readAt);
       await this.dataSource.transaction((manager) => this.availability.apply(manager, rows));
       this.noteRead(websiteId, part, rows.length, skipped);
@@ -202,7 +202,8 @@ export class DirectoryRefreshService implements OnApplicationBootstrap, OnApplic
     const rows = new Map<string, InboxRecord>();
     let skipped = 0;
     for (let page = 1; page <= MAX_INBOX_PAGES; page += 1) {
-      const read = readInboxes(websiteId, await this.crisp.listInboxes(websiteId, page));
+      const answer = listOrThrow(await this.crisp.listInboxes(websiteId, page), 'inboxes');
+      const read = readInboxes(websiteId, answer);
       skipped += read.skipped;
       if (read.rows.length === 0 && read.skipped === 0) break;
       for (const row of read.rows) rows.set(row.inbox_id, row);
@@ -247,4 +248,13 @@ export class DirectoryRefreshService implements OnApplicationBootstrap, OnApplic
       Math.max(0, resumesAt.getTime() - Date.now()) + 1_000,
     );
   }
+}
+
+/**
+ * Crisp's answer, if it is a list. Anything else fails the listing: read as an empty list, it
+ * would mark every stored operator or inbox removed.
+ */
+function listOrThrow(answer: unknown, part: DirectoryPart): unknown[] {
+  if (Array.isArray(answer)) return answer as unknown[];
+  throw new Error(`Crisp answered the ${part} listing with something other than a list`);
 }
