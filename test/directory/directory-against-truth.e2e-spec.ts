@@ -184,6 +184,28 @@ describe('the directory against the ground truth, both doors on', () => {
     );
   });
 
+  it('removes nothing when a page of the inbox list fails, and goes on with the rest', async () => {
+    const route = 'GET /website/:id/inboxes/list/:page';
+    const stored = `SELECT count(*)::int AS n FROM inboxes WHERE removed_at IS NULL`;
+    const [{ n }]: { n: number }[] = await d.dataSource.query(stored);
+    // Page 1 answers, page 2 fails through every retry (CRISP_MAX_ATTEMPTS, 8 by default).
+    d.simulator.faults.script(['pass', ...Array<500>(8).fill(500)], route);
+    const operatorsBefore = d.simulator.faults.count('GET /website/:id/operators/list');
+    await expect(
+      d.app.get(DirectoryRefreshService).refresh('test', ['inboxes', 'operators']),
+    ).resolves.toBe('done');
+    d.simulator.faults.clearScripts();
+    expect(await d.dataSource.query(stored)).toEqual([{ n }]);
+    expect(d.simulator.faults.count('GET /website/:id/operators/list')).toBe(operatorsBefore + 1);
+    expect(
+      d.logs.lines.some((line) =>
+        String(line.msg).startsWith(
+          `Directory refresh of inboxes for website ${d.websiteId} failed`,
+        ),
+      ),
+    ).toBe(true);
+  });
+
   it('follows live traffic through both doors: each open interval is the truth’s availability', async () => {
     const eventIntervals = async () =>
       (
