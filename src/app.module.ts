@@ -15,6 +15,7 @@ import { PeopleSyncModule } from './people/people-sync.module';
 import { StateMetricsModule } from './metrics/state-metrics.module';
 import { ReadApiModule } from './read-api/read-api.module';
 import { RealtimeModule } from './realtime/realtime.module';
+import { DirectoryRefreshModule } from './directory/directory-refresh.module';
 import { StatusModule } from './status/status.module';
 
 /**
@@ -44,6 +45,7 @@ export class AppModule {
         BackfillModule,
         RealtimeModule,
         PeopleSyncModule,
+        DirectoryRefreshModule,
         StatusModule,
         HealthModule,
         StateMetricsModule,

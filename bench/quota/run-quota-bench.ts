@@ -77,6 +77,8 @@ async function main() {
     CRISP_REQUESTS_PER_SECOND: '1000',
     RECONCILE_INTERVAL_MS: '0',
     PEOPLE_REFRESH_DEBOUNCE_MS: '500',
+    CRISP_PEOPLE_BUDGET_SHARE: '20',
+    DIRECTORY_SYNC_ENABLED: 'true',
   });
   await app.listen(0, '127.0.0.1');
   const { port } = (app.getHttpServer() as Server).address() as AddressInfo;

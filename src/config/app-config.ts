@@ -58,6 +58,12 @@ export interface RealtimeSettings {
   reconcileLookbackMs: number;
   /** How often the plugin's websites are listed again (0: at every catch-up run). */
   websitesRefreshMs: number;
+  /** Whether operators, inboxes and availability snapshots are read from Crisp at all. */
+  directorySyncEnabled: boolean;
+  /** How often operators and inboxes are listed again (0: at start and on hints only). */
+  directoryRefreshMs: number;
+  /** How long a hint (an unknown inbox or operator named by an event) waits before its refresh. */
+  directoryHintDelayMs: number;
   bufferLimit: number;
   /** Approximate bytes of the events waiting (their JSON payloads); see MIRROR_BUFFER_BYTES. */
   bufferBytes: number;
@@ -155,6 +161,9 @@ export class AppConfig {
         reconcileIntervalMs: variables.RECONCILE_INTERVAL_MS,
         reconcileLookbackMs: variables.RECONCILE_LOOKBACK_MS,
         websitesRefreshMs: variables.RECONCILE_WEBSITES_REFRESH_MS,
+        directorySyncEnabled: variables.DIRECTORY_SYNC_ENABLED,
+        directoryRefreshMs: variables.DIRECTORY_REFRESH_MS,
+        directoryHintDelayMs: variables.DIRECTORY_HINT_DELAY_MS,
         bufferLimit: variables.MIRROR_BUFFER_LIMIT,
         bufferBytes: variables.MIRROR_BUFFER_BYTES,
         batchSize: variables.MIRROR_BATCH_SIZE,

@@ -210,6 +210,33 @@ export class EnvironmentVariables extends DatabaseVariables {
   @Min(0)
   RECONCILE_LOOKBACK_MS = 120_000;
 
+  /**
+   * Mirror the websites' operators, inboxes and operators' availability (when credentials are
+   * set). Off, no directory request is made; availability events are still stored.
+   */
+  @Transform(toBoolean)
+  @IsBoolean()
+  DIRECTORY_SYNC_ENABLED = true;
+
+  /**
+   * How often the operators and inboxes of every caught-up website are listed again from Crisp;
+   * 0: only at start and when an event names one not stored. Each refresh costs 1 request for
+   * the operators plus one per 20 inboxes (and the empty page that ends them).
+   */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  DIRECTORY_REFRESH_MS = 21_600_000;
+
+  /**
+   * How long after an event names an inbox or operator not stored the website's directory is
+   * listed again, gathering the hints of that time into one refresh.
+   */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  DIRECTORY_HINT_DELAY_MS = 30_000;
+
   /** Events kept in memory while the database is unreachable; past it the reconciler catches up. */
   @Transform(toInteger)
   @IsInt()

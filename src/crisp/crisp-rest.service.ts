@@ -211,6 +211,30 @@ export class CrispRestService {
   }
 
   /**
+   * The website's operators. Answered as `unknown`: each entry also carries the operator's API
+   * token when they have one, so callers read the fields they need and nothing else.
+   */
+  listWebsiteOperators(websiteId: string, meter?: RequestMeter): Promise<unknown> {
+    return this.call('GET /website/:website_id/operators/list', meter, (client) =>
+      client.website.listWebsiteOperators(websiteId),
+    );
+  }
+
+  /** Each operator's current availability (online, away, offline) and since when. */
+  listOperatorAvailabilities(websiteId: string, meter?: RequestMeter): Promise<unknown> {
+    return this.call('GET /website/:website_id/availability/operators', meter, (client) =>
+      client.website.listWebsiteOperatorAvailabilities(websiteId),
+    );
+  }
+
+  /** One page (1-based) of the website's inboxes; an empty page ends the list. */
+  listInboxes(websiteId: string, page: number, meter?: RequestMeter): Promise<unknown> {
+    return this.call('GET /website/:website_id/inboxes/list/:page', meter, (client) =>
+      client.website.listInboxes(websiteId, page),
+    );
+  }
+
+  /**
    * Today's (UTC) share of the daily budget taken by every instance, and the limit. Instances
    * take requests in small chunks, so `used` may run a few requests ahead of the calls made.
    */

@@ -12,6 +12,9 @@ import { ConversationEvent } from '../history/conversation-event.entity';
 import { ConversationRating } from '../ratings/conversation-rating.entity';
 import { BiBusinessHours } from '../bi/bi-business-hours.entity';
 import { PeopleProfile } from '../people/people-profile.entity';
+import { Operator } from '../directory/operator.entity';
+import { Inbox } from '../directory/inbox.entity';
+import { OperatorAvailability } from '../directory/operator-availability.entity';
 import type { DatabaseConnection } from './database-connection';
 import { MIGRATIONS } from './migrations';
 
@@ -27,6 +30,9 @@ export const ENTITIES = [
   ConversationRating,
   BiBusinessHours,
   PeopleProfile,
+  Operator,
+  Inbox,
+  OperatorAvailability,
 ];
 
 /** The read API's own DataSource: its own pool and a statement_timeout (readers cannot starve writers). */

@@ -12,7 +12,7 @@ import { CrispRestService } from '../crisp/crisp-rest.service';
 import { EntityFreshnessService } from '../freshness/entity-freshness.service';
 import { CatchUpWebsitesService } from '../realtime/catch-up-websites.service';
 import type { MirrorChange } from '../realtime/mirror-change';
-import { MirrorWriterService } from '../realtime/mirror-writer.service';
+import { CrispEventIngestService } from '../realtime/crisp-event-ingest.service';
 import { SyncStateRepository } from '../realtime/sync-state.repository';
 import { peopleRecordOf } from './people-profile.mapper';
 import { PeopleRepository } from './people.repository';
@@ -55,9 +55,9 @@ export class PeopleSyncService implements OnApplicationBootstrap, OnApplicationS
     private readonly websites: CatchUpWebsitesService,
     private readonly locks: WebsiteLockService,
     private readonly freshness: EntityFreshnessService,
-    writer: MirrorWriterService,
+    ingest: CrispEventIngestService,
   ) {
-    writer.onCommitted((changes) => this.noteChanged(changes));
+    ingest.onStored((changes) => this.noteChanged(changes));
   }
 
   private get enabled(): boolean {

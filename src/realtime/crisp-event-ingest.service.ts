@@ -5,7 +5,7 @@ import { mapCrispEvent } from './crisp-event.mapper';
 import type { CrispEvent } from './crisp-events';
 import { eventLabel } from '../crisp/crisp-known-events';
 import { EventRateCounter } from './event-rate-counter';
-import type { EventMapping } from './mirror-change';
+import type { EventMapping, MirrorChange } from './mirror-change';
 import { MirrorWriterService, type ChangeOrigin } from './mirror-writer.service';
 import { SetAsideService } from '../set-aside/set-aside.service';
 import { TwinEvents, withTwinTime } from './twin-events';
@@ -21,6 +21,7 @@ export class CrispEventIngestService {
   readonly counts = new Map<string, number>();
   readonly rate = new EventRateCounter();
   private readonly twins = new TwinEvents();
+  private readonly storedListeners: ((changes: MirrorChange[]) => void)[] = [];
 
   constructor(
     private readonly writer: MirrorWriterService,
@@ -33,6 +34,14 @@ export class CrispEventIngestService {
         ({ websiteId, sessionId }) => void metadata.fetch(websiteId, sessionId, 'rtm'),
       ),
     );
+  }
+
+  /**
+   * Called with an event's changes once they are committed: what other modules learn from the
+   * events (the directory, of inboxes and operators it does not know yet) without a door calling them.
+   */
+  onStored(listener: (changes: MirrorChange[]) => void) {
+    this.storedListeners.push(listener);
   }
 
   /**
@@ -59,7 +68,10 @@ export class CrispEventIngestService {
         outcome === 'set-aside' ? 'set_aside' : outcome,
         secondsSince(receivedAt),
       );
-      if (outcome === 'stored') this.logSynced(event);
+      if (outcome === 'stored') {
+        this.logSynced(event);
+        if (mapping.outcome === 'changes') this.tellStored(mapping.changes);
+      }
       return outcome;
     } catch (error) {
       this.metrics.eventIngested(label, 'failed');
@@ -81,6 +93,16 @@ export class CrispEventIngestService {
     }
     const written = await this.writer.write(mapping.changes, origin);
     return written === 'committed' ? 'stored' : 'set-aside';
+  }
+
+  private tellStored(changes: MirrorChange[]) {
+    for (const listener of this.storedListeners) {
+      try {
+        listener(changes);
+      } catch (error) {
+        this.logger.warn(`A listener of stored events failed: ${String(error)}`);
+      }
+    }
   }
 
   /** The seed's log lines, which users already watch for. */

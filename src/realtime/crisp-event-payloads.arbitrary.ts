@@ -132,4 +132,8 @@ export const VALID_PAYLOADS: Record<CrispEventName, fc.Arbitrary<Record<string, 
     { requiredKeys: ['people_id'] },
   ),
   'people:profile:removed': field('people_id', id),
+  'website:update_operators_availability': fc.record({
+    user_id: id,
+    availability: fc.record({ type: fc.constantFrom('online', 'away', 'offline') }),
+  }),
 };

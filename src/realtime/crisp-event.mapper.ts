@@ -1,6 +1,15 @@
 import type { ConversationPatch } from '../conversations/conversation-patches';
 import { isKnownCrispEvent } from '../crisp/crisp-known-events';
-import { isHandledEvent, type CrispEvent, type CrispEventName } from './crisp-events';
+import { mapOperatorAvailability } from './availability-event.mapper';
+import {
+  isHandledEvent,
+  isWebsiteEvent,
+  type CrispEvent,
+  type SessionEventName,
+  type WebsiteEventName,
+} from './crisp-events';
+
+type AvailabilityEventName = 'website:update_operators_availability';
 import {
   mapMessage,
   mapMessageRemoved,
@@ -84,11 +93,9 @@ function device(key: string, pick: (inner: JsonRecord) => Read<unknown>, column:
 const text = (column: keyof Columns, key: string) =>
   field(key, readString, (value) => ({ [column]: value }));
 
-type WebsiteEventName =
-  'people:profile:created' | 'people:profile:updated' | 'people:profile:removed';
 type WebsiteMapper = (payload: JsonRecord, context: WebsiteContext) => EventMapping;
 
-const MAPPERS: Record<Exclude<CrispEventName, WebsiteEventName>, Mapper> = {
+const MAPPERS: Record<SessionEventName, Mapper> = {
   'session:request:initiated': (_payload, context) => changes([conversationStub(context, true)]),
   'message:send': mapMessage,
   'message:received': mapMessage,
@@ -193,7 +200,7 @@ const MAPPERS: Record<Exclude<CrispEventName, WebsiteEventName>, Mapper> = {
 };
 
 /** Events about a website, not a conversation: they name no session. */
-const WEBSITE_MAPPERS: Record<WebsiteEventName, WebsiteMapper> = {
+const WEBSITE_MAPPERS: Record<Exclude<WebsiteEventName, AvailabilityEventName>, WebsiteMapper> = {
   'people:profile:created': mapPeopleProfileEvent(false),
   'people:profile:updated': mapPeopleProfileEvent(false),
   'people:profile:removed': mapPeopleProfileEvent(true),
@@ -208,12 +215,15 @@ export function mapCrispEvent(event: CrispEvent): EventMapping {
   if (!isHandledEvent(event.name)) {
     return isKnownCrispEvent(event.name) ? IGNORED : setAside('unknown_event');
   }
+  if (event.name === 'website:update_operators_availability') {
+    return refusingNul(mapOperatorAvailability(event));
+  }
   if (!isRecord(event.payload)) return setAside('missing_ids');
   const website_id = idOf(member(event.payload, 'website_id'));
   if (isWebsiteEvent(event.name)) {
     if (!website_id) return setAside('missing_ids');
     const context = { website_id, sync_source: event.door, at: event.at };
-    return withoutNul(WEBSITE_MAPPERS[event.name](event.payload, context));
+    return refusingNul(WEBSITE_MAPPERS[event.name](event.payload, context));
   }
   const session_id = idOf(member(event.payload, 'session_id'));
   if (!website_id || !session_id) return setAside('missing_ids');
@@ -225,16 +235,12 @@ export function mapCrispEvent(event: CrispEvent): EventMapping {
     at: event.at,
     ...(event.twinAt && { twin_observed_at: event.twinAt.toISOString() }),
   };
-  return withoutNul(MAPPERS[event.name](event.payload, context));
+  return refusingNul(MAPPERS[event.name](event.payload, context));
 }
 
 /** Known in advance to be refused by PostgreSQL: set aside here rather than found by the writer. */
-function withoutNul(mapping: EventMapping): EventMapping {
+function refusingNul(mapping: EventMapping): EventMapping {
   return mapping.outcome === 'changes' && holdsNul(mapping.changes)
     ? setAside('nul_byte')
     : mapping;
-}
-
-function isWebsiteEvent(name: CrispEventName): name is WebsiteEventName {
-  return Object.hasOwn(WEBSITE_MAPPERS, name);
 }

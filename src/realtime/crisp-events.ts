@@ -1,3 +1,11 @@
+/** Events about a website rather than one conversation: they name no session_id. */
+export const WEBSITE_EVENTS = [
+  'website:update_operators_availability',
+  'people:profile:created',
+  'people:profile:updated',
+  'people:profile:removed',
+] as const;
+
 /** Every Crisp event that changes mirrored data (crisp-protocol.md §3 and §9). */
 export const HANDLED_EVENTS = [
   'session:request:initiated',
@@ -37,12 +45,17 @@ export const HANDLED_EVENTS = [
   'session:set_closed',
   'session:removed',
   'people:bind:session',
-  'people:profile:created',
-  'people:profile:updated',
-  'people:profile:removed',
+  ...WEBSITE_EVENTS,
 ] as const;
 
 export type CrispEventName = (typeof HANDLED_EVENTS)[number];
+export type WebsiteEventName = (typeof WEBSITE_EVENTS)[number];
+/** The events about one conversation: each names its session_id. */
+export type SessionEventName = Exclude<CrispEventName, WebsiteEventName>;
+
+export function isWebsiteEvent(name: string): name is WebsiteEventName {
+  return (WEBSITE_EVENTS as readonly string[]).includes(name);
+}
 
 /**
  * One event as either door delivers it, not yet checked: `payload` is whatever JSON Crisp sent

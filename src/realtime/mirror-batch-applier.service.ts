@@ -5,13 +5,14 @@ import { ConversationsRepository } from '../conversations/conversations.reposito
 import { ConversationEventsRepository } from '../history/conversation-events.repository';
 import { ConversationRatingsRepository } from '../ratings/conversation-ratings.repository';
 import { PeopleRepository } from '../people/people.repository';
+import { OperatorAvailabilityRepository } from '../directory/operator-availability.repository';
 import type { MirrorChange } from './mirror-change';
 
 export type CreatedConversation = { websiteId: string; sessionId: string };
 
 /**
  * What one batch of changes does to the database, inside the writer's transaction: conversations
- * first (every other row needs one), then messages, patches, removals, ratings and the change log.
+ * first (every other row needs one), then messages, patches, removals, ratings, the change log and operators' availability.
  * Answers the conversations the batch created.
  */
 @Injectable()
@@ -22,6 +23,7 @@ export class MirrorBatchApplier {
     private readonly history: ConversationEventsRepository,
     private readonly ratings: ConversationRatingsRepository,
     private readonly people: PeopleRepository,
+    private readonly availability: OperatorAvailabilityRepository,
   ) {}
 
   async apply(manager: EntityManager, changes: MirrorChange[]): Promise<CreatedConversation[]> {
@@ -62,6 +64,11 @@ export class MirrorBatchApplier {
     await this.ratings.upsert(
       manager,
       of('rating').map((change) => change.rating),
+    );
+    // In event order: each status closes the one before it.
+    await this.availability.apply(
+      manager,
+      of('operator-availability').map((change) => change.availability),
     );
     return stubs
       .filter((stub) => createdIds.delete(stub.session_id))

@@ -11,6 +11,7 @@ import type { ActorEventRecord } from '../history/conversation-events.repository
 import type { RatingRecord } from '../ratings/conversation-ratings.repository';
 import type { PeopleHint } from '../people/people.repository';
 import type { ConversationPatch as Patch } from '../conversations/conversation-patches';
+import type { AvailabilityRecord } from '../directory/operator-availability.repository';
 
 /** What one event changes in the mirror; the writer applies a batch of these in one transaction. */
 export type MirrorChange =
@@ -22,7 +23,8 @@ export type MirrorChange =
   | { kind: 'message-removed'; removal: Removal }
   | { kind: 'rating'; rating: RatingRecord }
   | { kind: 'actor-event'; event: ActorEventRecord }
-  | { kind: 'people-hint'; hint: PeopleHint };
+  | { kind: 'people-hint'; hint: PeopleHint }
+  | { kind: 'operator-availability'; availability: AvailabilityRecord };
 
 /**
  * What a door does with one event: write its changes, ignore it (it changes nothing mirrored), or
@@ -92,6 +94,7 @@ export function freshEntitiesOf(changes: MirrorChange[]): Set<FreshEntity> {
   for (const change of changes) {
     if (change.kind === 'rating') entities.add('conversation_ratings');
     if (change.kind === 'people-hint') entities.add('people');
+    if (change.kind === 'operator-availability') entities.add('operator_availability');
     if (
       change.kind === 'actor-event' ||
       change.kind === 'conversation-removed' ||

@@ -80,13 +80,6 @@ export class MirrorWriterService implements BeforeApplicationShutdown {
     private readonly freshness: EntityFreshnessService,
   ) {}
 
-  private committedListeners: ((changes: MirrorChange[]) => void)[] = [];
-
-  /** Called after each commit with its changes (e.g. the people sync reads the profiles named). */
-  onCommitted(listener: (changes: MirrorChange[]) => void) {
-    this.committedListeners.push(listener);
-  }
-
   /** Called after a commit with the conversations that commit created (to fetch their metadata). */
   onConversationsCreated(listener: (created: { websiteId: string; sessionId: string }[]) => void) {
     this.createdListener = listener;
@@ -256,8 +249,6 @@ export class MirrorWriterService implements BeforeApplicationShutdown {
       pending.settle('committed');
     }
     if (created.length > 0) this.createdListener(created);
-    const committed = batch.map((pending) => pending.change);
-    for (const listener of this.committedListeners) listener(committed);
   }
 
   private async setAsideRefused(pending: Pending, state: string, error: unknown) {

@@ -6,6 +6,7 @@ import { SetAsideModule } from '../set-aside/set-aside.module';
 import { HistoryModule } from '../history/history.module';
 import { RatingsModule } from '../ratings/ratings.module';
 import { PeopleStoreModule } from '../people/people-store.module';
+import { DirectoryModule } from '../directory/directory.module';
 import { MirrorBatchApplier } from './mirror-batch-applier.service';
 import { CatchUpWebsitesService } from './catch-up-websites.service';
 import { ConversationCatchUpService } from './conversation-catch-up.service';
@@ -29,6 +30,7 @@ import { WebhooksController } from './webhooks.controller';
     HistoryModule,
     RatingsModule,
     PeopleStoreModule,
+    DirectoryModule,
   ],
   controllers: [WebhooksController],
   providers: [

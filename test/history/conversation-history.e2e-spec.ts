@@ -9,6 +9,7 @@ import { ConversationRatingsRepository } from '../../src/ratings/conversation-ra
 import { PeopleRepository } from '../../src/people/people.repository';
 import { mapCrispEvent } from '../../src/realtime/crisp-event.mapper';
 import { MirrorBatchApplier } from '../../src/realtime/mirror-batch-applier.service';
+import { OperatorAvailabilityRepository } from '../../src/directory/operator-availability.repository';
 import { TwinEvents, withTwinTime } from '../../src/realtime/twin-events';
 import { openDataLayer } from '../support/data-layer';
 import { conversationRecord } from '../support/records';
@@ -35,6 +36,7 @@ describe('the change log and the ratings', () => {
       new ConversationEventsRepository(),
       new ConversationRatingsRepository(),
       new PeopleRepository(dataSource),
+      new OperatorAvailabilityRepository(),
     );
   });
 

@@ -17,7 +17,7 @@ const PAGE_READ = 'GET /website/:website_id/people/profiles/:page';
 const startOnSimulator = (seed: number, variables: Record<string, string>) =>
   startAppOnSimulator(
     { seed, conversations: 45, messagesOf: () => 1 },
-    { PEOPLE_REFRESH_DEBOUNCE_MS: '200', ...variables },
+    { PEOPLE_REFRESH_DEBOUNCE_MS: '200', CRISP_PEOPLE_BUDGET_SHARE: '20', ...variables },
   );
 
 const callsTo = (app: INestApplication, route: string) =>

@@ -18,6 +18,9 @@ export function simulatorVariables(restUrl: string, overrides: Record<string, st
     CRISP_RETRY_MAX_MS: '50',
     BACKFILL_POLL_INTERVAL_MS: '0',
     CRISP_RTM_ENABLED: 'false',
+    // Off unless a test is about them: their requests would change every request count.
+    DIRECTORY_SYNC_ENABLED: 'false',
+    CRISP_PEOPLE_BUDGET_SHARE: '0',
     ...overrides,
   };
 }

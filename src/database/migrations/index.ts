@@ -9,6 +9,7 @@ import { SetAsideRestDoors1795618000000 } from './1795618000000-SetAsideRestDoor
 import { ConversationHistory1795620000000 } from './1795620000000-ConversationHistory';
 import { BiHistory1795622000000 } from './1795622000000-BiHistory';
 import { BiTeamViews1795624000000 } from './1795624000000-BiTeamViews';
+import { Directory1795626000000 } from './1795626000000-Directory';
 import { People1795628000000 } from './1795628000000-People';
 
 /** Every migration, in order; `migration:generate` prints the line to add here. */
@@ -24,5 +25,6 @@ export const MIGRATIONS = [
   ConversationHistory1795620000000,
   BiHistory1795622000000,
   BiTeamViews1795624000000,
+  Directory1795626000000,
   People1795628000000,
 ];
