@@ -88,6 +88,15 @@ async function seed(client: Client) {
     [t(12, 5), t(16, 40)],
   );
   await client.query(
+    `INSERT INTO operators (website_id, user_id, display_name, refreshed_at)
+     VALUES ('w1', 'op-b', 'Bea Baker', now())`,
+  );
+  await client.query(
+    `UPDATE conversations SET inbox_id = 'inbox-1' WHERE session_id = 'h1';
+     INSERT INTO inboxes (website_id, inbox_id, name, refreshed_at)
+     VALUES ('w1', 'inbox-1', 'Billing', now())`,
+  );
+  await client.query(
     `INSERT INTO bi_business_hours (website_id, weekday, opens, closes)
      SELECT 'w1', d, '09:00', '11:00' FROM generate_series(1, 7) AS d`,
   );
@@ -109,7 +118,8 @@ describe('BI views on the change log, ratings and business hours', () => {
          first_response_seconds, first_responder_user_id, first_human_response_seconds,
          first_human_responder_user_id, automated_messages::int, visitor_messages::int,
          operator_messages::int, rating_stars, rating_comment,
-         first_human_response_business_seconds, resolution_business_seconds
+         first_human_response_business_seconds, resolution_business_seconds, inbox_name,
+         assigned_operator_name
        FROM bi_conversations ORDER BY session_id`,
     );
     expect(rows).toEqual([
@@ -134,6 +144,8 @@ describe('BI views on the change log, ratings and business hours', () => {
         rating_comment: 'great',
         first_human_response_business_seconds: 300,
         resolution_business_seconds: 7200,
+        inbox_name: 'Billing',
+        assigned_operator_name: 'Bea Baker',
       },
       expect.objectContaining({
         session_id: 'h2',
@@ -145,6 +157,8 @@ describe('BI views on the change log, ratings and business hours', () => {
         assignment_count: 0,
         first_human_response_seconds: null,
         resolution_business_seconds: 0,
+        inbox_name: null,
+        assigned_operator_name: null,
       }),
       expect.objectContaining({
         session_id: 'h3',

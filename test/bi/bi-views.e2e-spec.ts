@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { BiViews1795609800000 } from '../../src/database/migrations/1795609800000-BiViews';
 import { BiHistory1795622000000 } from '../../src/database/migrations/1795622000000-BiHistory';
 import { BiTeamViews1795624000000 } from '../../src/database/migrations/1795624000000-BiTeamViews';
+import { BiDirectoryNames1795630000000 } from '../../src/database/migrations/1795630000000-BiDirectoryNames';
 import { typeOrmOptions } from '../../src/database/typeorm-options';
 import { useBiDatabase } from './bi-test-role';
 
@@ -405,6 +406,7 @@ describe('BI views', () => {
       new BiViews1795609800000(),
       new BiHistory1795622000000(),
       new BiTeamViews1795624000000(),
+      new BiDirectoryNames1795630000000(),
     ];
     try {
       for (const migration of [...migrations].reverse()) await migration.down(runner);

@@ -163,7 +163,7 @@ CROSS JOIN LATERAL (
 LEFT JOIN "conversation_ratings" rating ON rating."session_id" = c."session_id"
 WHERE c."deleted_at" IS NULL`;
 
-const BI_DAILY_VOLUME = `
+export const BI_DAILY_VOLUME = `
 CREATE OR REPLACE VIEW "bi_daily_volume" AS
 SELECT
   ("created_at" AT TIME ZONE 'UTC')::date AS "day",

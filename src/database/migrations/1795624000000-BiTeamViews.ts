@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { BI_VIEW_COMMENTS } from './bi-view-comments';
+import { BI_VIEW_COMMENTS, commentOnViews } from './bi-view-comments';
 
 /**
  * Issue 13, item 6 (second part): the views a support team's first dashboards need, beside
@@ -64,7 +64,7 @@ GROUP BY 1, 2`;
  * Replies are counted where they were sent; the first response, resolution and rating of a
  * conversation go to the operator it is assigned to (or, unassigned, to its first human responder).
  */
-const BI_OPERATOR_DAILY = `
+export const BI_OPERATOR_DAILY = `
 CREATE VIEW "bi_operator_daily" AS
 WITH replies AS (
   SELECT m."website_id", m."user_id" AS "operator_user_id",
@@ -172,8 +172,6 @@ SELECT g."hour", g."website_id",
 FROM grid g
 LEFT JOIN per_hour p ON p."website_id" = g."website_id" AND p."hour" = g."hour"`;
 
-const escape = (text: string) => text.replaceAll("'", "''");
-
 export class BiTeamViews1795624000000 implements MigrationInterface {
   name = 'BiTeamViews1795624000000';
 
@@ -186,12 +184,7 @@ export class BiTeamViews1795624000000 implements MigrationInterface {
     ]) {
       await queryRunner.query(view);
     }
-    for (const [view, { about, columns }] of Object.entries(BI_VIEW_COMMENTS)) {
-      await queryRunner.query(`COMMENT ON VIEW "${view}" IS '${escape(about)}'`);
-      for (const [column, meaning] of Object.entries(columns)) {
-        await queryRunner.query(`COMMENT ON COLUMN "${view}"."${column}" IS '${escape(meaning)}'`);
-      }
-    }
+    await commentOnViews(queryRunner, Object.keys(BI_VIEW_COMMENTS));
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {

@@ -1,3 +1,5 @@
+import type { QueryRunner } from 'typeorm';
+
 /**
  * What every BI view and column means, as COMMENT ON gives it to BI tools (migration
  * BiTeamViews). docs/BI.md says the same at more length; a test checks that no column of a
@@ -135,3 +137,16 @@ export const BI_VIEW_COMMENTS: Record<string, { about: string; columns: Record<s
       },
     },
   };
+
+const quoted = (text: string) => `'${text.replaceAll("'", "''")}'`;
+
+/** COMMENT ON each of `views` and every column of it, as BI_VIEW_COMMENTS says. */
+export async function commentOnViews(queryRunner: QueryRunner, views: string[]) {
+  for (const view of views) {
+    const { about, columns } = BI_VIEW_COMMENTS[view];
+    await queryRunner.query(`COMMENT ON VIEW "${view}" IS ${quoted(about)}`);
+    for (const [column, meaning] of Object.entries(columns)) {
+      await queryRunner.query(`COMMENT ON COLUMN "${view}"."${column}" IS ${quoted(meaning)}`);
+    }
+  }
+}

@@ -11,6 +11,7 @@ import { BiHistory1795622000000 } from './1795622000000-BiHistory';
 import { BiTeamViews1795624000000 } from './1795624000000-BiTeamViews';
 import { Directory1795626000000 } from './1795626000000-Directory';
 import { People1795628000000 } from './1795628000000-People';
+import { BiDirectoryNames1795630000000 } from './1795630000000-BiDirectoryNames';
 
 /** Every migration, in order; `migration:generate` prints the line to add here. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   BiTeamViews1795624000000,
   Directory1795626000000,
   People1795628000000,
+  BiDirectoryNames1795630000000,
 ];
