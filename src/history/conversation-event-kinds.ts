@@ -16,6 +16,11 @@ export const TRACKED_COLUMN_OF_KIND = {
 
 export type TrackedKind = keyof typeof TRACKED_COLUMN_OF_KIND;
 
+/** The kind of change a conversation column follows, if it is tracked. */
+export const KIND_OF_COLUMN: ReadonlyMap<string, TrackedKind> = new Map(
+  Object.entries(TRACKED_COLUMN_OF_KIND).map(([kind, column]) => [column, kind as TrackedKind]),
+);
+
 export const ACTOR_KINDS = ['opened', 'closed'] as const;
 export type ActorKind = (typeof ACTOR_KINDS)[number];
 

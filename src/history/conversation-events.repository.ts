@@ -4,6 +4,7 @@ import type { ConversationPatch, Removal } from '../conversations/conversation-p
 import { roundsOfDistinctKeys } from '../conversations/batched-upsert';
 import type { SyncSource } from '../conversations/sync-source';
 import {
+  KIND_OF_COLUMN,
   TRACKED_COLUMN_OF_KIND,
   type ActorKind,
   type TimeSource,
@@ -64,10 +65,6 @@ const VALUE_BEFORE = `coalesce(
  */
 const TWIN_WINDOW = `interval '1 minute'`;
 
-const KIND_OF_COLUMN = new Map<string, TrackedKind>(
-  Object.entries(TRACKED_COLUMN_OF_KIND).map(([kind, column]) => [column, kind as TrackedKind]),
-);
-
 /**
  * Writes what events tell into `conversation_events` (docs/RTM_IMPLEMENTATION.md "The change
  * log"): their changes, operators opening and closing conversations, and the exact time a Web
@@ -111,11 +108,12 @@ export class ConversationEventsRepository {
       await manager.query(
         `INSERT INTO conversation_events
            (website_id, session_id, kind, old_value, new_value, happened_at, time_source, door)
-         SELECT r.website_id, r.session_id, r.kind, ${VALUE_BEFORE}, r.new_value, r.happened_at,
+         SELECT r.website_id, r.session_id, r.kind, b.value, r.new_value, r.happened_at,
            r.time_source, r.door
          FROM ${source}
          JOIN conversations c ON c.session_id = r.session_id
-         WHERE ${VALUE_BEFORE} IS DISTINCT FROM r.new_value AND NOT EXISTS (SELECT 1 FROM conversation_events e
+         CROSS JOIN LATERAL (SELECT ${VALUE_BEFORE} AS value) b
+         WHERE b.value IS DISTINCT FROM r.new_value AND NOT EXISTS (SELECT 1 FROM conversation_events e
            WHERE e.session_id = r.session_id AND e.kind = r.kind AND e.happened_at = r.happened_at
              AND e.new_value IS NOT DISTINCT FROM r.new_value)`,
         [rows],

@@ -5,7 +5,7 @@ import type {
 } from '../conversations/conversation-patches';
 import type { MessageRecord } from '../conversations/conversation-records';
 import type { ConversationStub } from '../conversations/conversations.repository';
-import { TRACKED_COLUMN_OF_KIND, type TimeSource } from '../history/conversation-event-kinds';
+import { KIND_OF_COLUMN, type TimeSource } from '../history/conversation-event-kinds';
 import type { FreshEntity } from '../freshness/entity-freshness.service';
 import type { ActorEventRecord } from '../history/conversation-events.repository';
 import type { RatingRecord } from '../ratings/conversation-ratings.repository';
@@ -86,8 +86,6 @@ export function timeSourceOf(context: EventContext): TimeSource {
   return context.sync_source === 'webhook' ? 'webhook' : 'received';
 }
 
-const TRACKED_COLUMNS: ReadonlySet<string> = new Set(Object.values(TRACKED_COLUMN_OF_KIND));
-
 /** The entities besides conversations and messages that a batch of changes stored events for. */
 export function freshEntitiesOf(changes: MirrorChange[]): Set<FreshEntity> {
   const entities = new Set<FreshEntity>();
@@ -99,7 +97,7 @@ export function freshEntitiesOf(changes: MirrorChange[]): Set<FreshEntity> {
       change.kind === 'actor-event' ||
       change.kind === 'conversation-removed' ||
       (change.kind === 'conversation-patch' &&
-        Object.keys(change.patch.columns).some((column) => TRACKED_COLUMNS.has(column)))
+        Object.keys(change.patch.columns).some((column) => KIND_OF_COLUMN.has(column)))
     ) {
       entities.add('conversation_events');
     }

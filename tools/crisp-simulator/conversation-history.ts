@@ -55,9 +55,7 @@ export class ConversationHistory {
     to: ConversationState,
     at: number,
   ): boolean {
-    if (from === to) return false;
-    this.entry(websiteId, sessionId).states.push({ from, to, at });
-    return true;
+    return pushChange(this.entry(websiteId, sessionId).states, { from, to, at });
   }
 
   recordAssignment(
@@ -67,9 +65,7 @@ export class ConversationHistory {
     to: string | null,
     at: number,
   ): boolean {
-    if (from === to) return false;
-    this.entry(websiteId, sessionId).assignments.push({ from, to, at });
-    return true;
+    return pushChange(this.entry(websiteId, sessionId).assignments, { from, to, at });
   }
 
   recordInbox(
@@ -79,9 +75,7 @@ export class ConversationHistory {
     to: string | null,
     at: number,
   ): boolean {
-    if (from === to) return false;
-    this.entry(websiteId, sessionId).inboxes.push({ from, to, at });
-    return true;
+    return pushChange(this.entry(websiteId, sessionId).inboxes, { from, to, at });
   }
 
   recordOpenState(websiteId: string, sessionId: string, record: OpenStateRecord): void {
@@ -154,4 +148,11 @@ function key(websiteId: string, sessionId: string): string {
 
 function copies<T extends object>(list: readonly T[] | undefined): T[] {
   return (list ?? []).map((item) => ({ ...item }));
+}
+
+/** Appends a real change (from differs from to); answers whether one was recorded. */
+function pushChange<T>(list: HistoryChange<T>[], change: HistoryChange<T>): boolean {
+  if (change.from === change.to) return false;
+  list.push(change);
+  return true;
 }
