@@ -38,5 +38,17 @@ export const CONVERSATION_EVENT_KINDS = [
 export const TIME_SOURCES = ['webhook', 'received', 'updated_at', 'detected'] as const;
 export type TimeSource = (typeof TIME_SOURCES)[number];
 
+/**
+ * How far apart the two doors' copies of one change can arrive: RTM's arrival trails the Web
+ * Hook's event time by its delivery, under a second when both are up; past this, a copy is news.
+ */
+export const TWIN_WINDOW_MS = 60_000;
+
+/**
+ * How far Crisp's clock (a Web Hook's time) may run ahead of ours (RTM's arrival). An RTM copy
+ * that arrived earlier than that before a Web Hook's time cannot be that event's copy.
+ */
+export const CLOCK_SKEW_MS = 5_000;
+
 export const quotedList = (values: readonly string[]) =>
   values.map((value) => `'${value}'`).join(', ');

@@ -8,13 +8,14 @@ import {
 } from './conversation-event-kinds';
 
 /**
- * One change of a conversation, appended and never updated but for a more exact time: written by
+ * One change of a conversation, appended and never updated but for a more exact time, or the value
+ * before when a Web Hook retried brings an earlier change late: written by
  * the database itself when a tracked column changes (trigger `conversation_events_log`, migration
  * ConversationHistory), and by the mirror writer for the operator opening or closing it.
  */
 @Entity('conversation_events', {
   comment:
-    'Every change of a conversation (state, assignment, inbox, segments, participants, block, verification, removal, opened or closed by an operator), one row each, oldest first',
+    'Every change of a conversation (state, assignment, inbox, segments, participants, block, verification, removal, opened or closed by an operator), one row each, oldest first; a row whose old_value equals its new_value is a value Crisp told again, which the BI views skip',
 })
 @Check('conversation_events_kind_check', `kind IN (${quotedList(CONVERSATION_EVENT_KINDS)})`)
 @Check('conversation_events_time_source_check', `time_source IN (${quotedList(TIME_SOURCES)})`)
@@ -52,7 +53,7 @@ export class ConversationEvent {
     type: 'jsonb',
     nullable: true,
     comment:
-      'The value before, as JSON (a state is "resolved"; an assignment the operator user id); null when there was none',
+      'The value before, as JSON (a state is "resolved"; an assignment the operator user id); null when there was none; equal to new_value when Crisp told the same value again',
   })
   oldValue: unknown;
 

@@ -4,7 +4,9 @@ import type { ConversationPatch, Removal } from '../conversations/conversation-p
 import { roundsOfDistinctKeys } from '../conversations/batched-upsert';
 import type { SyncSource } from '../conversations/sync-source';
 import {
+  CLOCK_SKEW_MS,
   KIND_OF_COLUMN,
+  TWIN_WINDOW_MS,
   TRACKED_COLUMN_OF_KIND,
   type ActorKind,
   type TimeSource,
@@ -22,13 +24,13 @@ export interface ActorEventRecord {
   door: SyncSource;
 }
 
-/** A Web Hook's time for a change its RTM twin logged first, at `replaces` (its arrival). */
+/** A Web Hook's time for a change its RTM twin logged first, dated by RTM's arrival. */
 interface ExactTime {
+  website_id: string;
   session_id: string;
   kind: TrackedKind;
   new_value: unknown;
   at: string;
-  replaces: string;
 }
 
 /** A change an event told, as the log keeps it. */
@@ -43,27 +45,20 @@ interface ToldChange {
 }
 
 /**
- * The value before a told change: the log's latest of that kind not after it, else the mirror's
- * if it held it before the change (a snapshot read after the change already shows its result).
+ * The mirror's value of a told change's column, if it held it before the change (a snapshot read
+ * after the change already shows its result): what the change follows when the log has nothing.
  */
-const VALUE_BEFORE = `coalesce(
-  (SELECT x.new_value FROM conversation_events x
-   WHERE x.session_id = r.session_id AND x.kind = r.kind AND x.happened_at <= r.happened_at
-   ORDER BY x.happened_at DESC, x.id DESC LIMIT 1),
-  CASE r.kind ${Object.entries(TRACKED_COLUMN_OF_KIND)
-    .filter(([kind]) => kind !== 'removed')
-    .map(
-      ([kind, column]) =>
-        `WHEN '${kind}' THEN CASE WHEN greatest((c.field_observed_at ->> '${column}')::timestamptz, c.observed_at) < r.happened_at THEN to_jsonb(c."${column}") END`,
-    )
-    .join(' ')} END)`;
+const MIRROR_VALUE = `CASE r.kind ${Object.entries(TRACKED_COLUMN_OF_KIND)
+  .filter(([kind]) => kind !== 'removed')
+  .map(
+    ([kind, column]) =>
+      `WHEN '${kind}' THEN CASE WHEN greatest((c.field_observed_at ->> '${column}')::timestamptz, c.observed_at) < r.happened_at THEN to_jsonb(c."${column}") END`,
+  )
+  .join(' ')} END`;
 
-/**
- * How far apart the two doors' times of one change can be: RTM's arrival trails the Web Hook's
- * event time by its delivery, under a second when both are up. Two changes of the same kind and
- * value this close together are taken for one.
- */
-const TWIN_WINDOW = `interval '1 minute'`;
+/** Two changes of the same kind and value this close together are taken for one. */
+const TWIN_WINDOW = `interval '${TWIN_WINDOW_MS} milliseconds'`;
+const SKEW = `interval '${CLOCK_SKEW_MS} milliseconds'`;
 
 /**
  * Writes what events tell into `conversation_events` (docs/RTM_IMPLEMENTATION.md "The change
@@ -83,6 +78,10 @@ export class ConversationEventsRepository {
     const told = patches
       .filter((patch) => patch.twin_observed_at === undefined)
       .flatMap(toldChangesOf);
+    await this.logToldChanges(manager, told);
+  }
+
+  private async logToldChanges(manager: EntityManager, told: ToldChange[]) {
     const rounds = roundsOfDistinctKeys(told, (change) => `${change.session_id}/${change.kind}`);
     const source = `jsonb_to_recordset($1::jsonb) AS r(website_id text, session_id text, kind text,
       new_value jsonb, happened_at timestamptz, time_source text, door text)`;
@@ -105,17 +104,36 @@ export class ConversationEventsRepository {
                  AND greatest(e.happened_at, r.happened_at))`,
         [rows],
       );
+      // The change follows the log's latest of its kind, else the mirror's value. A Web Hook's
+      // change is logged even when it repeats that value: Web Hooks can arrive out of order, and
+      // the change between may still come. An RTM copy repeating the change just before it is
+      // that change's late twin. The next change then follows the one logged.
       await manager.query(
-        `INSERT INTO conversation_events
-           (website_id, session_id, kind, old_value, new_value, happened_at, time_source, door)
-         SELECT r.website_id, r.session_id, r.kind, b.value, r.new_value, r.happened_at,
-           r.time_source, r.door
-         FROM ${source}
-         JOIN conversations c ON c.session_id = r.session_id
-         CROSS JOIN LATERAL (SELECT ${VALUE_BEFORE} AS value) b
-         WHERE b.value IS DISTINCT FROM r.new_value AND NOT EXISTS (SELECT 1 FROM conversation_events e
-           WHERE e.session_id = r.session_id AND e.kind = r.kind AND e.happened_at = r.happened_at
-             AND e.new_value IS NOT DISTINCT FROM r.new_value)`,
+        `WITH logged AS (
+           INSERT INTO conversation_events
+             (website_id, session_id, kind, old_value, new_value, happened_at, time_source, door)
+           SELECT r.website_id, r.session_id, r.kind, b.value, r.new_value, r.happened_at,
+             r.time_source, r.door
+           FROM ${source}
+           JOIN conversations c ON c.session_id = r.session_id
+           LEFT JOIN LATERAL (SELECT x.new_value AS value, x.happened_at AS at
+             FROM conversation_events x
+             WHERE x.session_id = r.session_id AND x.kind = r.kind AND x.happened_at <= r.happened_at
+             ORDER BY x.happened_at DESC, x.id DESC LIMIT 1) last ON true
+           CROSS JOIN LATERAL (SELECT CASE WHEN last.at IS NOT NULL THEN last.value
+             ELSE ${MIRROR_VALUE} END AS value) b
+           WHERE NOT EXISTS (SELECT 1 FROM conversation_events e
+               WHERE e.session_id = r.session_id AND e.kind = r.kind
+                 AND e.happened_at = r.happened_at AND e.new_value IS NOT DISTINCT FROM r.new_value)
+             AND NOT (r.time_source = 'received' AND b.value IS NOT DISTINCT FROM r.new_value
+               AND (last.at IS NULL OR last.at >= r.happened_at - ${TWIN_WINDOW}))
+           RETURNING session_id, kind, new_value, happened_at),
+         next AS (
+           SELECT (SELECT n.id FROM conversation_events n
+             WHERE n.session_id = l.session_id AND n.kind = l.kind AND n.happened_at > l.happened_at
+             ORDER BY n.happened_at, n.id LIMIT 1) AS id, l.new_value
+           FROM logged l)
+         UPDATE conversation_events e SET old_value = next.new_value FROM next WHERE e.id = next.id`,
         [rows],
       );
     }
@@ -151,34 +169,64 @@ export class ConversationEventsRepository {
 
   /**
    * A Web Hook told a change RTM told first (TwinEvents paired them): RTM's row is dated by its
-   * arrival, and the Web Hook's time, Crisp's own, replaces it. The row is the one of that kind
-   * and value with exactly that arrival time.
+   * arrival, and the Web Hook's time, Crisp's own, replaces it. Two like changes (resolved twice)
+   * have like copies, and Web Hooks out of order can pair with the other change's copy, so the
+   * row refined is chosen here, as TwinEvents chooses: the RTM-dated row of that kind and value
+   * that arrived first after the Web Hook's time (else, within the clocks' skew, last before it).
+   * Where none is left (RTM's copy logged nothing: it came after a like change already dated
+   * later), the Web Hook's copy is logged in its place, so no change is lost.
    */
   async refineTimes(manager: EntityManager, patches: ConversationPatch[], removals: Removal[]) {
     const times = [
-      ...patches.flatMap(exactTimesOf),
+      ...patches.filter((patch) => patch.sync_source === 'webhook').flatMap(exactTimesOf),
       ...removals.flatMap((removal): ExactTime[] =>
-        removal.twin_observed_at
+        removal.twin_observed_at && removal.sync_source === 'webhook'
           ? [
               {
+                website_id: removal.website_id,
                 session_id: removal.session_id,
                 kind: 'removed',
                 new_value: null,
                 at: removal.observed_at,
-                replaces: removal.twin_observed_at,
               },
             ]
           : [],
       ),
     ];
-    if (times.length === 0) return;
-    await manager.query(
-      `UPDATE conversation_events e SET happened_at = p.at, time_source = 'webhook'
-       FROM jsonb_to_recordset($1::jsonb)
-         AS p(session_id text, kind text, new_value jsonb, at timestamptz, replaces timestamptz)
-       WHERE e.session_id = p.session_id AND e.kind = p.kind AND e.time_source = 'received'
-         AND e.happened_at = p.replaces AND e.new_value IS NOT DISTINCT FROM p.new_value`,
-      [JSON.stringify(times)],
+    const unmatched: ExactTime[] = [];
+    for (const round of roundsOfDistinctKeys(times, (time) => `${time.session_id}/${time.kind}`)) {
+      const refined: { session_id: string; kind: string }[] = await manager.query(
+        `WITH target AS (
+           SELECT (SELECT x.id FROM conversation_events x
+             WHERE x.session_id = p.session_id AND x.kind = p.kind AND NOT x.inferred
+               AND x.time_source <> 'webhook' AND x.new_value IS NOT DISTINCT FROM p.new_value
+               AND x.happened_at BETWEEN p.at - ${SKEW} AND p.at + ${TWIN_WINDOW}
+             ORDER BY x.happened_at < p.at, abs(extract(epoch FROM x.happened_at - p.at)), x.id
+             LIMIT 1) AS id, p.at
+           FROM jsonb_to_recordset($1::jsonb)
+             AS p(session_id text, kind text, new_value jsonb, at timestamptz))
+         UPDATE conversation_events e SET happened_at = target.at, time_source = 'webhook'
+         FROM target WHERE e.id = target.id
+         RETURNING e.session_id, e.kind`,
+        [JSON.stringify(round)],
+      );
+      const found = new Set(refined.map((row) => `${row.session_id}/${row.kind}`));
+      unmatched.push(...round.filter((time) => !found.has(`${time.session_id}/${time.kind}`)));
+    }
+    // Removals are logged by the database (trigger `conversation_events_log`), not here.
+    await this.logToldChanges(
+      manager,
+      unmatched
+        .filter((time) => time.kind !== 'removed')
+        .map(({ website_id, session_id, kind, new_value, at }) => ({
+          website_id,
+          session_id,
+          kind,
+          new_value,
+          happened_at: at,
+          time_source: 'webhook',
+          door: 'webhook',
+        })),
     );
   }
 }
@@ -204,13 +252,12 @@ function toldChangesOf(patch: ConversationPatch): ToldChange[] {
 }
 
 function exactTimesOf(patch: ConversationPatch): ExactTime[] {
-  const replaces = patch.twin_observed_at;
-  if (!replaces) return [];
+  if (!patch.twin_observed_at) return [];
   return Object.entries(patch.columns).flatMap(([column, value]) => {
     const kind = KIND_OF_COLUMN.get(column);
     if (!kind) return [];
-    const { session_id, observed_at: at } = patch;
-    return [{ session_id, kind, new_value: value, at, replaces }];
+    const { website_id, session_id, observed_at: at } = patch;
+    return [{ website_id, session_id, kind, new_value: value, at }];
   });
 }
 
@@ -226,7 +273,7 @@ function withoutTwins(events: ActorEventRecord[]): ActorEventRecord[] {
         other.session_id === event.session_id &&
         other.kind === event.kind &&
         other.actor_user_id === event.actor_user_id &&
-        Math.abs(Date.parse(other.happened_at) - Date.parse(event.happened_at)) <= 60_000,
+        Math.abs(Date.parse(other.happened_at) - Date.parse(event.happened_at)) <= TWIN_WINDOW_MS,
     );
     if (!twin) kept.push(event);
   }

@@ -32,6 +32,27 @@ describe('TwinEvents', () => {
     expect(twins.pair(event('webhook', 25), 0)).toBeNull();
   });
 
+  it('pairs like copies in the order Crisp made them when Web Hooks arrive out of order (a retry)', () => {
+    const twins = new TwinEvents();
+    expect(twins.pair(event('webhook', 20_000), 0)).toBeNull();
+    expect(twins.pair(event('webhook', 0), 0)).toBeNull();
+    expect(twins.pair(event('rtm', 40), 0)).toEqual(new Date(0));
+    expect(twins.pair(event('rtm', 20_040), 0)).toEqual(new Date(20_000));
+  });
+
+  it('pairs a Web Hook with the RTM copy that arrived first after its time, not one long before', () => {
+    const twins = new TwinEvents();
+    expect(twins.pair(event('rtm', 10), 0)).toBeNull();
+    expect(twins.pair(event('rtm', 20_040), 0)).toBeNull();
+    expect(twins.pair(event('webhook', 20_000), 0)).toEqual(new Date(20_040));
+    expect(twins.pair(event('webhook', 0), 0)).toEqual(new Date(10));
+    // Within the clocks' skew, an RTM copy may seem to arrive before its Web Hook's time.
+    expect(twins.pair(event('rtm', 30_000), 0)).toBeNull();
+    expect(twins.pair(event('webhook', 31_000), 0)).toEqual(new Date(30_000));
+    expect(twins.pair(event('rtm', 40_000), 0)).toBeNull();
+    expect(twins.pair(event('webhook', 50_000), 0)).toBeNull();
+  });
+
   it('tells payloads apart whatever the order of their keys, and forgets a copy after a minute', () => {
     const twins = new TwinEvents();
     twins.pair(event('rtm', 10, 'pending'), 0);

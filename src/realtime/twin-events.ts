@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
+import { CLOCK_SKEW_MS, TWIN_WINDOW_MS } from '../history/conversation-event-kinds';
 import type { CrispEvent } from './crisp-events';
 
-/** How long one door's copy of an event waits for the other's. */
-const TWIN_WINDOW_MS = 60_000;
 /** Copies kept at most: past it the oldest are forgotten (a twin then counts as news). */
 const MAX_WAITING = 50_000;
+/** Ranks an RTM copy that arrived before a Web Hook's time after every one that arrived later. */
+const BEFORE_THE_EVENT = 2 ** 50;
 
 type Door = CrispEvent['door'];
 interface Waiting {
@@ -16,9 +17,11 @@ interface Waiting {
 
 /**
  * Pairs the two copies of one Crisp event, RTM's and the Web Hook's ("Event data (same as sent
- * over the RTM API)", docs.crisp.chat/references/web-hooks/v1), by name and payload, first come
- * first paired, so that a change Crisp made twice is two pairs. RTM carries no time and is dated
- * on arrival; a Web Hook carries Crisp's. Pairing lets the later copy learn the earlier one's
+ * over the RTM API)", docs.crisp.chat/references/web-hooks/v1), by name and payload, so that a
+ * change Crisp made twice is two pairs. Like copies pair in Crisp's order, whatever order the Web
+ * Hooks arrive in (retries reorder them; RTM keeps order): an RTM copy takes the earliest waiting
+ * Web Hook, a Web Hook the first RTM copy that arrived after its time (else, within the clocks'
+ * skew, the last before it). RTM carries no time and is dated on arrival; a Web Hook carries Crisp's. Pairing lets the later copy learn the earlier one's
  * time: RTM's copy takes the Web Hook's exact time, so it never outruns a newer change the Web
  * Hook already stored; the Web Hook's copy names RTM's arrival time, which it then replaces.
  * In memory: copies arriving at two different instances are not paired (docs/OPERATIONS.md).
@@ -31,7 +34,7 @@ export class TwinEvents {
   pair(event: CrispEvent, now = Date.now()): Date | null {
     const key = keyOf(event);
     const queue = (this.waiting.get(key) ?? []).filter((copy) => now - copy.seen <= TWIN_WINDOW_MS);
-    const twin = queue.findIndex((copy) => copy.door !== event.door);
+    const twin = bestTwin(queue, event);
     if (twin >= 0) {
       const [copy] = queue.splice(twin, 1);
       this.store(key, queue);
@@ -55,6 +58,28 @@ export class TwinEvents {
       this.store(key, []);
     }
   }
+}
+
+/** Where in the queue the copy likeliest to be this event's twin is, if any can be. */
+function bestTwin(queue: Waiting[], event: CrispEvent): number {
+  let best = -1;
+  let bestDistance = Infinity;
+  queue.forEach((copy, index) => {
+    const distance = distanceToTwin(copy, event);
+    if (distance !== null && distance < bestDistance) [best, bestDistance] = [index, distance];
+  });
+  return best;
+}
+
+/** Ranks the copies in the queue, lowest the likeliest twin; null for one that cannot be it. */
+function distanceToTwin(copy: Waiting, event: CrispEvent): number | null {
+  if (copy.door === event.door) return null;
+  const at = event.at.getTime();
+  // RTM keeps Crisp's order: its copy's twin is the earliest Web Hook waiting (not one dated after it arrived).
+  if (event.door === 'rtm') return copy.at <= at + CLOCK_SKEW_MS ? copy.at : null;
+  // A Web Hook's twin arrived by RTM after its time: the first such, else (clocks differ) the last before.
+  if (copy.at >= at) return copy.at - at;
+  return copy.at >= at - CLOCK_SKEW_MS ? BEFORE_THE_EVENT + (at - copy.at) : null;
 }
 
 /**

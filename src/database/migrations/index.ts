@@ -12,6 +12,7 @@ import { BiTeamViews1795624000000 } from './1795624000000-BiTeamViews';
 import { Directory1795626000000 } from './1795626000000-Directory';
 import { People1795628000000 } from './1795628000000-People';
 import { BiDirectoryNames1795630000000 } from './1795630000000-BiDirectoryNames';
+import { ChangeLogRepeats1795632000000 } from './1795632000000-ChangeLogRepeats';
 
 /** Every migration, in order; `migration:generate` prints the line to add here. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   Directory1795626000000,
   People1795628000000,
   BiDirectoryNames1795630000000,
+  ChangeLogRepeats1795632000000,
 ];
