@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { BackfillModule } from '../backfill/backfill.module';
 import { CrispModule } from '../crisp/crisp.module';
-import { RealtimeModule } from '../realtime/realtime.module';
 import { StateMetricsService } from './state-metrics.service';
 
 /**
@@ -9,7 +8,7 @@ import { StateMetricsService } from './state-metrics.service';
  * those modules depend on, so that no module imports one that depends on it.
  */
 @Module({
-  imports: [RealtimeModule, CrispModule, BackfillModule],
+  imports: [CrispModule, BackfillModule],
   providers: [StateMetricsService],
 })
 export class StateMetricsModule {}

@@ -1,11 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { BackfillJobsRepository } from '../backfill/backfill-jobs.repository';
 import { BACKFILL_STATUSES } from '../backfill/backfill-job.entity';
-import { AppConfig } from '../config/app-config';
 import { CrispRestService } from '../crisp/crisp-rest.service';
-import { MirrorWriterService } from '../realtime/mirror-writer.service';
-import { ReconcilerService } from '../realtime/reconciler.service';
-import { RtmListenerService } from '../realtime/rtm-listener.service';
 import { EntityFreshnessService } from '../freshness/entity-freshness.service';
 import { MetricsService } from './metrics.service';
 
@@ -20,36 +16,18 @@ function oncePerScrape<T>(read: () => Promise<T>): () => Promise<T> {
 
 /**
  * Metrics read at scrape time from state the service keeps anyway (in memory or in PostgreSQL),
- * so that none of them costs anything between scrapes. The database reads are a few indexed
+ * so that none of them costs anything between scrapes (the realtime module registers its own:
+ * RealtimeMetricsService). The database reads are a few indexed
  * queries per scrape.
  */
 @Injectable()
 export class StateMetricsService {
   constructor(
-    private readonly config: AppConfig,
     metrics: MetricsService,
-    writer: MirrorWriterService,
-    rtm: RtmListenerService,
     crisp: CrispRestService,
-    reconciler: ReconcilerService,
     backfills: BackfillJobsRepository,
     freshness: EntityFreshnessService,
   ) {
-    metrics.gauge('mirror_buffer_depth', 'Changes waiting to be written to PostgreSQL', [], (g) =>
-      g.set(writer.depth),
-    );
-    metrics.gauge(
-      'mirror_buffer_bytes',
-      'Approximate bytes (JSON payloads) of the events whose changes wait to be written',
-      [],
-      (g) => g.set(writer.bytes),
-    );
-    metrics.gauge(
-      'rtm_connected',
-      '1 while this instance holds a live Crisp RTM session',
-      [],
-      (g) => g.set(rtm.state === 'connected' ? 1 : 0),
-    );
     metrics.counterFrom(
       'crisp_rest_calls_total',
       'Crisp REST calls made by this instance (retries included), by route template and status (ok, or the failure status)',
@@ -60,7 +38,6 @@ export class StateMetricsService {
         ),
     );
     this.registerQuota(metrics, crisp);
-    this.registerWatermarks(metrics, reconciler);
     this.registerBackfills(metrics, backfills);
     this.registerFreshness(metrics, freshness);
   }
@@ -102,22 +79,6 @@ export class StateMetricsService {
       async (g) => {
         const { used, dailyBudget } = await read();
         g.set(Math.max(0, dailyBudget - used));
-      },
-    );
-  }
-
-  private registerWatermarks(metrics: MetricsService, reconciler: ReconcilerService) {
-    metrics.gauge(
-      'reconciler_watermark_age_seconds',
-      'Seconds since the point each website is caught up to by the reconciler (only while RTM is enabled)',
-      ['website_id'],
-      async (g) => {
-        // Without RTM no catch-up runs, and an ever-growing age would only be noise.
-        if (!this.config.realtime.rtmEnabled) return;
-        const now = Date.now();
-        for (const { websiteId, watermark } of await reconciler.watermarks()) {
-          g.set({ website_id: websiteId }, Math.max(0, (now - watermark.getTime()) / 1000));
-        }
       },
     );
   }

@@ -14,6 +14,7 @@ import { ConversationMetadataService } from './conversation-metadata.service';
 import { CrispEventIngestService } from './crisp-event-ingest.service';
 import { MirrorWriterService } from './mirror-writer.service';
 import { ReconcilerService } from './reconciler.service';
+import { RealtimeMetricsService } from './realtime-metrics.service';
 import { RtmLeaderElectionService } from './rtm-leader-election.service';
 import { RtmListenerService } from './rtm-listener.service';
 import { SyncStateRepository } from './sync-state.repository';
@@ -45,6 +46,7 @@ import { WebhooksController } from './webhooks.controller';
     ReconcilerService,
     SyncStateRepository,
     WebhookIntakeService,
+    RealtimeMetricsService,
   ],
   exports: [
     RtmListenerService,
