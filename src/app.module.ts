@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from './auth/auth.module';
 import { BackfillModule } from './backfill/backfill.module';
+import { BiRollupsModule } from './bi/bi-rollups.module';
 import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/app-config.module';
 import { ConversationsModule } from './conversations/conversations.module';
@@ -46,6 +47,7 @@ export class AppModule {
         RealtimeModule,
         PeopleSyncModule,
         DirectoryRefreshModule,
+        BiRollupsModule,
         StatusModule,
         HealthModule,
         StateMetricsModule,

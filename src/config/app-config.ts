@@ -64,6 +64,8 @@ export interface RealtimeSettings {
   directoryRefreshMs: number;
   /** How long a hint (an unknown inbox or operator named by an event) waits before its refresh. */
   directoryHintDelayMs: number;
+  /** How often the BI rollups of the conversations written since are recomputed (0: never). */
+  biRollupRefreshMs: number;
   bufferLimit: number;
   /** Approximate bytes of the events waiting (their JSON payloads); see MIRROR_BUFFER_BYTES. */
   bufferBytes: number;
@@ -164,6 +166,7 @@ export class AppConfig {
         directorySyncEnabled: variables.DIRECTORY_SYNC_ENABLED,
         directoryRefreshMs: variables.DIRECTORY_REFRESH_MS,
         directoryHintDelayMs: variables.DIRECTORY_HINT_DELAY_MS,
+        biRollupRefreshMs: variables.BI_ROLLUP_REFRESH_MS,
         bufferLimit: variables.MIRROR_BUFFER_LIMIT,
         bufferBytes: variables.MIRROR_BUFFER_BYTES,
         batchSize: variables.MIRROR_BATCH_SIZE,

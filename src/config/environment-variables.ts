@@ -229,6 +229,15 @@ export class EnvironmentVariables extends DatabaseVariables {
   DIRECTORY_REFRESH_MS = 21_600_000;
 
   /**
+   * How often the rollups of the conversations written since are recomputed for the daily BI
+   * views, which trail the tables by about that much (0: never by the service). See docs/BI.md.
+   */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  BI_ROLLUP_REFRESH_MS = 250;
+
+  /**
    * How long after an event names an inbox or operator not stored the website's directory is
    * listed again, gathering the hints of that time into one refresh.
    */

@@ -13,6 +13,7 @@
  */
 import { Client } from 'pg';
 import { BI_VIEW_COMMENTS } from '../../src/database/migrations/bi-view-comments';
+import { refreshRollups } from './bi-rollups';
 import { useBiDatabase } from './bi-test-role';
 
 const HOUR = 3_600_000;
@@ -107,7 +108,8 @@ async function seed(client: Client) {
 }
 
 describe('BI views on the change log, ratings and business hours', () => {
-  const { admin, bi } = useBiDatabase(seed);
+  // The daily views read rollups, which the service refreshes after writes: so does the seed.
+  const { admin, bi } = useBiDatabase((client) => seed(client).then(() => refreshRollups(client)));
 
   const select = async (sql: string) => (await bi().query<Record<string, unknown>>(sql)).rows;
 

@@ -6,7 +6,9 @@ import { BiViews1795609800000 } from '../../src/database/migrations/179560980000
 import { BiHistory1795622000000 } from '../../src/database/migrations/1795622000000-BiHistory';
 import { BiTeamViews1795624000000 } from '../../src/database/migrations/1795624000000-BiTeamViews';
 import { BiDirectoryNames1795630000000 } from '../../src/database/migrations/1795630000000-BiDirectoryNames';
+import { BiRollups1795634000000 } from '../../src/database/migrations/1795634000000-BiRollups';
 import { typeOrmOptions } from '../../src/database/typeorm-options';
+import { refreshRollups } from './bi-rollups';
 import { useBiDatabase } from './bi-test-role';
 
 const HOUR = 3_600_000;
@@ -242,6 +244,8 @@ describe('BI views', () => {
   const { database, bi } = useBiDatabase(async (admin) => {
     await seed(admin);
     await seedRating(admin);
+    // The daily views read rollups, which the service refreshes after writes.
+    await refreshRollups(admin);
   });
 
   it('gives one row per live conversation with its response, resolution and message figures', async () => {
@@ -407,6 +411,7 @@ describe('BI views', () => {
       new BiHistory1795622000000(),
       new BiTeamViews1795624000000(),
       new BiDirectoryNames1795630000000(),
+      new BiRollups1795634000000(),
     ];
     try {
       for (const migration of [...migrations].reverse()) await migration.down(runner);

@@ -12,7 +12,7 @@ import { BI_VIEW_COMMENTS, commentOnViews } from './bi-view-comments';
 const known = (alias: string) =>
   `${alias}."deleted_at" IS NULL AND ${alias}."observed_at" > 'epoch'::timestamptz`;
 const spoken = (alias: string) => `${known(alias)} AND ${alias}."type" NOT IN ('note', 'event')`;
-const HUMAN_REPLY = (alias: string) =>
+export const HUMAN_REPLY = (alias: string) =>
   `${spoken(alias)} AND ${alias}."from" = 'operator' AND NOT ${alias}."automated"`;
 
 const BI_RESPONSE_TIMES = `
@@ -46,7 +46,7 @@ LEFT JOIN LATERAL (
 ) reply ON true
 WHERE v."from" = 'user' AND ${spoken('v')}`;
 
-const BI_RATINGS_DAILY = `
+export const BI_RATINGS_DAILY = `
 CREATE VIEW "bi_ratings_daily" AS
 SELECT
   (r."rated_at" AT TIME ZONE 'UTC')::date AS "day",
@@ -112,7 +112,7 @@ FROM replies r
 FULL JOIN outcomes o USING ("website_id", "operator_user_id", "day")`;
 
 /** The first hour boundary at or after `at`: a conversation open at H has opened <= H < closed. */
-const hourAtOrAfter = (at: string) =>
+export const hourAtOrAfter = (at: string) =>
   `date_trunc('hour', ${at}) + CASE WHEN ${at} = date_trunc('hour', ${at}) THEN interval '0' ELSE interval '1 hour' END`;
 
 /**
@@ -122,7 +122,7 @@ const hourAtOrAfter = (at: string) =>
  * ends now, or, if the conversation is resolved, at the resolution bi_conversations falls back to. Each span adds one at the hour it opens and takes
  * it away at the hour it closes; the running sum is the backlog.
  */
-const BI_BACKLOG_HOURLY = `
+export const BI_BACKLOG_HOURLY = `
 CREATE VIEW "bi_backlog_hourly" AS
 WITH bounds AS (
   SELECT date_trunc('hour', now()) - interval '90 days' AS "since", date_trunc('hour', now()) AS "until"

@@ -13,6 +13,7 @@ import { Directory1795626000000 } from './1795626000000-Directory';
 import { People1795628000000 } from './1795628000000-People';
 import { BiDirectoryNames1795630000000 } from './1795630000000-BiDirectoryNames';
 import { ChangeLogRepeats1795632000000 } from './1795632000000-ChangeLogRepeats';
+import { BiRollups1795634000000 } from './1795634000000-BiRollups';
 
 /** Every migration, in order; `migration:generate` prints the line to add here. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   People1795628000000,
   BiDirectoryNames1795630000000,
   ChangeLogRepeats1795632000000,
+  BiRollups1795634000000,
 ];
