@@ -8,15 +8,15 @@ import { AppConfigModule } from './config/app-config.module';
 import { ConversationsModule } from './conversations/conversations.module';
 import type { DatabaseConnection } from './database/database-connection';
 import { DatabaseConnectionModule } from './database/database-connection.module';
-import { readerOptions, typeOrmOptions } from './database/typeorm-options';
+import { readerOptions, typeOrmOptions } from './schema/typeorm-options';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { FreshnessModule } from './freshness/freshness.module';
-import { PeopleSyncModule } from './people/people-sync.module';
+import { PeopleSyncModule } from './people-sync/people-sync.module';
 import { StateMetricsModule } from './metrics/state-metrics.module';
 import { ReadApiModule } from './read-api/read-api.module';
 import { RealtimeModule } from './realtime/realtime.module';
-import { DirectoryRefreshModule } from './directory/directory-refresh.module';
+import { DirectoryRefreshModule } from './directory-refresh/directory-refresh.module';
 import { StatusModule } from './status/status.module';
 
 /**

@@ -13,7 +13,7 @@ import { NestPinoLogger } from './logging/nest-pino-logger';
 import { requestLogging } from './logging/request-logging';
 import { createRootLogger, silentLogger } from './logging/root-logger';
 import { setUpOpenApi } from './openapi/open-api';
-import { isWebHookPath } from './realtime/webhook-paths';
+import { isWebHookPath } from './common/webhook-paths';
 
 /** What the JSON parser takes: `application/json`, on any route but a Web Hook's. */
 function isJsonOutsideWebHooks(request: IncomingMessage): boolean {

@@ -12,7 +12,7 @@ import {
 } from '../../src/conversations/read-queries';
 import { selectListFor } from '../../src/conversations/select-list';
 import { toPgClientConfig, type DatabaseConnection } from '../../src/database/database-connection';
-import { typeOrmOptions } from '../../src/database/typeorm-options';
+import { typeOrmOptions } from '../../src/schema/typeorm-options';
 
 /**
  * The benchmark's baseline: bare node:http and pg running the read API's very queries, with the

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { toPgClientConfig, type DatabaseConnection } from '../../src/database/database-connection';
-import { typeOrmOptions } from '../../src/database/typeorm-options';
+import { typeOrmOptions } from '../../src/schema/typeorm-options';
 import { startTestDatabaseServer } from '../../test/support/test-database-server';
 import { onDatabase } from '../../test/support/test-databases';
 

@@ -1,7 +1,7 @@
 import { HttpException, HttpStatus, Injectable } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { AppConfig } from '../config/app-config';
-import { isWebHookPath } from '../realtime/webhook-paths';
+import { isWebHookPath } from '../common/webhook-paths';
 import { ApiTokens, bearerTokenOf } from './api-tokens';
 import { clientAddressKey } from './client-address';
 import { FixedWindowCounter } from './fixed-window-counter';

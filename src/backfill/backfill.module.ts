@@ -4,6 +4,7 @@ import { CrispModule } from '../crisp/crisp.module';
 import { SetAsideModule } from '../set-aside/set-aside.module';
 import { BackfillBatchStore } from './backfill-batch-store';
 import { BackfillJobsRepository } from './backfill-jobs.repository';
+import { BackfillMetricsService } from './backfill-metrics.service';
 import { BackfillRunnerService } from './backfill-runner.service';
 import { BackfillController } from './backfill.controller';
 import { BackfillService } from './backfill.service';
@@ -21,6 +22,7 @@ import { WebsiteLockService } from './website-lock.service';
     BackfillRunnerService,
     BackfillBatchStore,
     BackfillJobsRepository,
+    BackfillMetricsService,
     ConversationSyncService,
     ConversationSnapshotWriterService,
     WebsiteLockService,

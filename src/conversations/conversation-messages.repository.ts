@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { READER_DATA_SOURCE } from '../database/typeorm-options';
+import { READER_DATA_SOURCE } from '../database/reader-data-source';
 import {
   buildUpsertStatement,
   columnArrays,

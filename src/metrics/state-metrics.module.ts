@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { BackfillModule } from '../backfill/backfill.module';
 import { CrispModule } from '../crisp/crisp.module';
 import { StateMetricsService } from './state-metrics.service';
 
@@ -8,7 +7,7 @@ import { StateMetricsService } from './state-metrics.service';
  * those modules depend on, so that no module imports one that depends on it.
  */
 @Module({
-  imports: [CrispModule, BackfillModule],
+  imports: [CrispModule],
   providers: [StateMetricsService],
 })
 export class StateMetricsModule {}

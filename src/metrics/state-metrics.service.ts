@@ -1,33 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { BackfillJobsRepository } from '../backfill/backfill-jobs.repository';
-import { BACKFILL_STATUSES } from '../backfill/backfill-job.entity';
 import { CrispRestService } from '../crisp/crisp-rest.service';
 import { EntityFreshnessService } from '../freshness/entity-freshness.service';
 import { MetricsService } from './metrics.service';
-
-/**
- * Several gauges drawn from one query: a scrape collects every gauge at once, so the calls made
- * while the query runs share it, and the next scrape asks again.
- */
-function oncePerScrape<T>(read: () => Promise<T>): () => Promise<T> {
-  let running: Promise<T> | null = null;
-  return () => (running ??= read().finally(() => setImmediate(() => (running = null))));
-}
+import { oncePerScrape } from './once-per-scrape';
 
 /**
  * Metrics read at scrape time from state the service keeps anyway (in memory or in PostgreSQL),
  * so that none of them costs anything between scrapes (the realtime module registers its own:
- * RealtimeMetricsService). The database reads are a few indexed
+ * RealtimeMetricsService, and the backfill module, BackfillMetricsService). The database reads are a few indexed
  * queries per scrape.
  */
 @Injectable()
 export class StateMetricsService {
-  constructor(
-    metrics: MetricsService,
-    crisp: CrispRestService,
-    backfills: BackfillJobsRepository,
-    freshness: EntityFreshnessService,
-  ) {
+  constructor(metrics: MetricsService, crisp: CrispRestService, freshness: EntityFreshnessService) {
     metrics.counterFrom(
       'crisp_rest_calls_total',
       'Crisp REST calls made by this instance (retries included), by route template and status (ok, or the failure status)',
@@ -38,7 +23,6 @@ export class StateMetricsService {
         ),
     );
     this.registerQuota(metrics, crisp);
-    this.registerBackfills(metrics, backfills);
     this.registerFreshness(metrics, freshness);
   }
 
@@ -79,46 +63,6 @@ export class StateMetricsService {
       async (g) => {
         const { used, dailyBudget } = await read();
         g.set(Math.max(0, dailyBudget - used));
-      },
-    );
-  }
-
-  private registerBackfills(metrics: MetricsService, backfills: BackfillJobsRepository) {
-    metrics.gauge('backfill_jobs', 'Backfill jobs, by status', ['status'], async (g) => {
-      const counts = await backfills.countByStatus();
-      for (const status of BACKFILL_STATUSES) g.set({ status }, counts.get(status) ?? 0);
-    });
-    const read = oncePerScrape(() => backfills.activeProgress());
-    metrics.gauge(
-      'backfill_conversations_done',
-      'Conversations whose messages the active backfill of the website has read completely',
-      ['website_id'],
-      async (g) => {
-        for (const job of await read()) g.set({ website_id: job.websiteId }, job.conversationsDone);
-      },
-    );
-    metrics.gauge(
-      'backfill_messages_done',
-      'Messages stored by the active backfill of the website',
-      ['website_id'],
-      async (g) => {
-        for (const job of await read()) g.set({ website_id: job.websiteId }, job.messagesStored);
-      },
-    );
-    metrics.gauge(
-      'backfill_progress_ratio',
-      'Share of the listed conversations done by the active backfill (0 while it still lists)',
-      ['website_id'],
-      async (g) => {
-        for (const job of await read()) {
-          const ratio =
-            job.phase === 'listing'
-              ? 0
-              : job.conversationsListed === 0
-                ? 1
-                : job.conversationsDone / job.conversationsListed;
-          g.set({ website_id: job.websiteId }, ratio);
-        }
       },
     );
   }

@@ -1,4 +1,4 @@
-import { isRecord, member, readString, readStringList } from '../realtime/payload-readers';
+import { isRecord, member, readString, readStringList } from '../common/payload-readers';
 
 /** A profile as the `people` table keeps it. */
 export interface PeopleRecord {

@@ -1,7 +1,7 @@
 import { isAvailabilityStatus } from '../directory/directory-kinds';
 import type { CrispEvent } from './crisp-events';
 import { changes, setAside, type EventMapping } from './mirror-change';
-import { idOf, INVALID, isRecord, member, readString } from './payload-readers';
+import { idOf, INVALID, isRecord, member, readString } from '../common/payload-readers';
 
 /**
  * `website:update_operators_availability`: `{website_id, user_id, availability: {type}}`

@@ -42,7 +42,7 @@ import {
   readStringList,
   type JsonRecord,
   type Read,
-} from './payload-readers';
+} from '../common/payload-readers';
 
 export type { EventMapping, MirrorChange } from './mirror-change';
 

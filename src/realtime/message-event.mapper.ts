@@ -20,7 +20,7 @@ import {
   member,
   readString,
   type JsonRecord,
-} from './payload-readers';
+} from '../common/payload-readers';
 
 /** `message:send` / `message:received`: the message as sent, a snapshot of itself. */
 export function mapMessage(payload: JsonRecord, context: EventContext): EventMapping {

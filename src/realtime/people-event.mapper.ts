@@ -6,7 +6,7 @@ import {
   type EventMapping,
   type MirrorChange,
 } from './mirror-change';
-import { idOf, INVALID, member, readString, type JsonRecord } from './payload-readers';
+import { idOf, INVALID, member, readString, type JsonRecord } from '../common/payload-readers';
 
 /** What a website-level event needs: no session (crisp-api `EventsWebsiteGeneric`). */
 export interface WebsiteContext {

@@ -14,7 +14,7 @@ import {
   readNumber,
   readString,
   type JsonRecord,
-} from './payload-readers';
+} from '../common/payload-readers';
 
 /** smallint holds it; Crisp's widget sends 1 to 5, but another number is kept as sent. */
 const isStoredStars = (stars: number) => Number.isInteger(stars) && Math.abs(stars) <= 32_767;

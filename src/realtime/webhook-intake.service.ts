@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CrispEventIngestService, type IngestOutcome } from './crisp-event-ingest.service';
-import { isRecord, member } from './payload-readers';
+import { isRecord, member } from '../common/payload-readers';
 import { SetAsideService } from '../set-aside/set-aside.service';
 
 /** Epoch seconds below this are read as seconds (Crisp's unit is UNVERIFIED, crisp-protocol.md §1.4). */

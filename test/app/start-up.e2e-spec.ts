@@ -115,7 +115,7 @@ describe('npm start on a machine with no database configured', () => {
     expect(again.pagination.total).toBe(1);
 
     // A command run meanwhile shares the running database instead of stopping it.
-    execFileSync(process.execPath, [join(ROOT, 'dist/src/database/migration-cli.js'), 'run'], {
+    execFileSync(process.execPath, [join(ROOT, 'dist/src/schema/migration-cli.js'), 'run'], {
       cwd: folder,
       env: withoutDatabase(variables),
       stdio: 'ignore',

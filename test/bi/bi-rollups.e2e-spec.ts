@@ -151,6 +151,31 @@ describe('BI rollups', () => {
     await expectViewsMatchPreRollupViews();
   });
 
+  it('writes no rollup row again when a refresh finds nothing changed', async () => {
+    // Row versions (xmin) of every rollup row of two conversations and of the backlog counts.
+    const versions = async () =>
+      (
+        await client.query<{ versions: string[] }>(
+          `SELECT array_agg(v ORDER BY v) AS versions FROM (
+             SELECT 'facts ' || xmin::text AS v FROM rollup_conversation_facts WHERE session_id = ANY($1)
+             UNION ALL SELECT 'replies ' || xmin::text FROM rollup_operator_reply_days WHERE session_id = ANY($1)
+             UNION ALL SELECT 'spans ' || xmin::text FROM rollup_open_spans WHERE session_id = ANY($1)
+             UNION ALL SELECT 'backlog ' || xmin::text FROM rollup_backlog_deltas) rows`,
+          [[session(20), session(21)]],
+        )
+      ).rows[0].versions;
+    const before = await versions();
+    expect(before.filter((v) => v.startsWith('replies ')).length).toBeGreaterThan(0);
+    await client.query(
+      `UPDATE conversations SET observed_at = observed_at WHERE session_id = ANY($1)`,
+      [[session(20), session(21)]],
+    );
+    expect(await queued()).toBe(2);
+    await refreshRollups(client);
+    expect(await queued()).toBe(0);
+    expect(await versions()).toEqual(before);
+  });
+
   it('leaves the refresh to one session at a time', async () => {
     await client.query(`UPDATE conversations SET state = 'resolved' WHERE session_id = $1`, [
       session(11),

@@ -7,7 +7,7 @@ import { BiHistory1795622000000 } from '../../src/database/migrations/1795622000
 import { BiTeamViews1795624000000 } from '../../src/database/migrations/1795624000000-BiTeamViews';
 import { BiDirectoryNames1795630000000 } from '../../src/database/migrations/1795630000000-BiDirectoryNames';
 import { BiRollups1795634000000 } from '../../src/database/migrations/1795634000000-BiRollups';
-import { typeOrmOptions } from '../../src/database/typeorm-options';
+import { typeOrmOptions } from '../../src/schema/typeorm-options';
 import { refreshRollups } from './bi-rollups';
 import { useBiDatabase } from './bi-test-role';
 

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { ConversationPatch } from '../../src/conversations/conversation-patches';
 import type { ConversationMessagesRepository } from '../../src/conversations/conversation-messages.repository';
 import type { ConversationsRepository } from '../../src/conversations/conversations.repository';
-import { pendingSchemaChanges } from '../../src/database/migration-cli';
+import { pendingSchemaChanges } from '../../src/schema/migration-cli';
 import { openDataLayer } from '../support/data-layer';
 import { conversationRecord, messageRecord } from '../support/records';
 import { createTestDatabase, type TestDatabase } from '../support/test-databases';

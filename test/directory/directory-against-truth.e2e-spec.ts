@@ -6,7 +6,7 @@
  */
 import request from 'supertest';
 import type { App } from 'supertest/types';
-import { DirectoryRefreshService } from '../../src/directory/directory-refresh.service';
+import { DirectoryRefreshService } from '../../src/directory-refresh/directory-refresh.service';
 import { FAKE_SECRET_PREFIX, INBOXES_PER_PAGE } from '../../tools/crisp-simulator';
 import { eventually } from '../support/crisp-test-setup';
 import { startDirectoryApp, type DirectoryApp } from './directory-start';

@@ -3,7 +3,7 @@
  * explicit or scheduled, while the message mirror goes on (events cost no request and are
  * stored as ever, availability events included).
  */
-import { DirectoryRefreshService } from '../../src/directory/directory-refresh.service';
+import { DirectoryRefreshService } from '../../src/directory-refresh/directory-refresh.service';
 import { DEFAULT_CREDENTIAL } from '../../tools/crisp-simulator';
 import { eventually } from '../support/crisp-test-setup';
 import { startDirectoryApp, type DirectoryApp } from './directory-start';

@@ -6,7 +6,7 @@
  */
 import type { DataSource } from 'typeorm';
 import { OperatorAvailabilityRepository } from '../../src/directory/operator-availability.repository';
-import { readAvailabilities } from '../../src/directory/directory-listing.mapper';
+import { readAvailabilities } from '../../src/directory-refresh/directory-listing.mapper';
 import { mapCrispEvent } from '../../src/realtime/crisp-event.mapper';
 import { TwinEvents, withTwinTime } from '../../src/realtime/twin-events';
 import { openDataLayer } from '../support/data-layer';

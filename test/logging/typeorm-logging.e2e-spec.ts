@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { typeOrmOptions } from '../../src/database/typeorm-options';
+import { typeOrmOptions } from '../../src/schema/typeorm-options';
 import { NestPinoLogger } from '../../src/logging/nest-pino-logger';
 import { createRootLogger } from '../../src/logging/root-logger';
 import { withoutQuotedValues } from '../../src/logging/typeorm-pino-logger';

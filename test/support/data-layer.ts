@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { ConversationMessagesRepository } from '../../src/conversations/conversation-messages.repository';
 import { ConversationsRepository } from '../../src/conversations/conversations.repository';
 import type { DatabaseConnection } from '../../src/database/database-connection';
-import { typeOrmOptions } from '../../src/database/typeorm-options';
+import { typeOrmOptions } from '../../src/schema/typeorm-options';
 
 /** The repositories on a test database, without the HTTP layer. */
 export async function openDataLayer(connection: DatabaseConnection, poolSize = 10) {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { toPgClientConfig, type DatabaseConnection } from '../../src/database/database-connection';
-import { typeOrmOptions } from '../../src/database/typeorm-options';
+import { typeOrmOptions } from '../../src/schema/typeorm-options';
 
 export const TEMPLATE_DATABASE = 'crisp_test_template';
 const ADMIN_ENV = 'CRISP_TEST_ADMIN_CONNECTION';

@@ -116,6 +116,22 @@ export const hourAtOrAfter = (at: string) =>
   `date_trunc('hour', ${at}) + CASE WHEN ${at} = date_trunc('hour', ${at}) THEN interval '0' ELSE interval '1 hour' END`;
 
 /**
+ * The end of the backlog view: from `bounds` (since, until) and `per_hour` (website_id, hour,
+ * delta), every hour of the window with the running sum of the deltas up to it.
+ */
+export const BACKLOG_RUNNING_SUM = `, grid AS (
+  SELECT w."website_id", h."hour"
+  FROM (SELECT DISTINCT "website_id" FROM per_hour) w
+  CROSS JOIN bounds b
+  CROSS JOIN LATERAL generate_series(b."since", b."until", interval '1 hour') AS h("hour")
+)
+SELECT g."hour", g."website_id",
+  (sum(coalesce(p."delta", 0)) OVER (PARTITION BY g."website_id" ORDER BY g."hour"))::int
+    AS "open_conversations"
+FROM grid g
+LEFT JOIN per_hour p ON p."website_id" = g."website_id" AND p."hour" = g."hour"`;
+
+/**
  * Each conversation's open spans (not resolved), from the change log: after every change into an
  * open state until the next change; from creation until the first change, unless it was resolved
  * before it; for a conversation with no state change logged, from creation; a span still open
@@ -160,17 +176,7 @@ WITH bounds AS (
   FROM dated d, bounds b WHERE d."closed" > d."opened"
 ), per_hour AS (
   SELECT "website_id", "hour", sum("delta") AS "delta" FROM deltas GROUP BY 1, 2
-), grid AS (
-  SELECT w."website_id", h."hour"
-  FROM (SELECT DISTINCT "website_id" FROM per_hour) w
-  CROSS JOIN bounds b
-  CROSS JOIN LATERAL generate_series(b."since", b."until", interval '1 hour') AS h("hour")
-)
-SELECT g."hour", g."website_id",
-  (sum(coalesce(p."delta", 0)) OVER (PARTITION BY g."website_id" ORDER BY g."hour"))::int
-    AS "open_conversations"
-FROM grid g
-LEFT JOIN per_hour p ON p."website_id" = g."website_id" AND p."hour" = g."hour"`;
+)${BACKLOG_RUNNING_SUM}`;
 
 export class BiTeamViews1795624000000 implements MigrationInterface {
   name = 'BiTeamViews1795624000000';

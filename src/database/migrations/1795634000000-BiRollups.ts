@@ -1,6 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { BI_DAILY_VOLUME } from './1795622000000-BiHistory';
 import {
+  BACKLOG_RUNNING_SUM,
   BI_BACKLOG_HOURLY,
   BI_OPERATOR_DAILY,
   BI_RATINGS_DAILY,
@@ -51,11 +52,20 @@ const triggersOn = (table: string) =>
 
 const FACT_NAMES = FACT_COLUMNS.map(([name]) => `"${name}"`);
 
+/** `a` and `b` hold the same values in `columns`. */
+const same = (a: string, b: string, columns: string[]) =>
+  `(${columns.map((c) => `${a}."${c}"`).join(', ')}) IS NOT DISTINCT FROM (${columns.map((c) => `${b}."${c}"`).join(', ')})`;
+
+const REPLY_DAY_COLUMNS = ['operator_user_id', 'day', 'replies', 'operator_nickname'];
+const SPAN_COLUMNS = ['website_id', 'opened', 'closed'];
+
 /**
  * Recomputes the rollups of up to `batch_size` queued changes' sessions in one statement (one
  * snapshot: a change committed meanwhile keeps its queue row, and is refreshed next time), and
  * returns how many sessions it refreshed; 0 when the queue is empty or another session is
- * refreshing. Spans that change move the hourly backlog counts by what they add and take away.
+ * refreshing. Only rows that changed are written (most writes change no rollup: a message to an
+ * answered conversation), so that the tables the views read do not bloat under ingest. Spans
+ * that change move the hourly backlog counts by what they add and take away.
  */
 const REFRESH = `
 CREATE FUNCTION "bi_refresh_rollups"(batch_size integer DEFAULT 500) RETURNS integer
@@ -73,21 +83,36 @@ BEGIN
     DELETE FROM "rollup_conversation_facts" f WHERE ${IN_BATCH('f."session_id"')}
       AND NOT EXISTS (SELECT 1 FROM facts WHERE facts."session_id" = f."session_id")
   ), facts_kept AS (
-    INSERT INTO "rollup_conversation_facts" SELECT * FROM facts
+    INSERT INTO "rollup_conversation_facts" AS t SELECT * FROM facts
     ON CONFLICT ("session_id") DO UPDATE SET (${FACT_NAMES.slice(1).join(', ')})
       = (${FACT_NAMES.slice(1)
         .map((name) => `EXCLUDED.${name}`)
         .join(', ')})
+    WHERE NOT ${same(
+      't',
+      'EXCLUDED',
+      FACT_COLUMNS.map(([name]) => name),
+    )}
+  ), replies AS (${replyDaysOf(IN_BATCH)}
   ), replies_gone AS (
-    DELETE FROM "rollup_operator_reply_days" WHERE ${IN_BATCH('"session_id"')}
+    DELETE FROM "rollup_operator_reply_days" r WHERE ${IN_BATCH('r."session_id"')}
+      AND NOT EXISTS (SELECT 1 FROM replies n
+        WHERE n."session_id" = r."session_id" AND ${same('n', 'r', REPLY_DAY_COLUMNS)})
   ), replies_kept AS (
-    INSERT INTO "rollup_operator_reply_days" ${replyDaysOf(IN_BATCH)}
+    INSERT INTO "rollup_operator_reply_days" SELECT * FROM replies n
+    WHERE NOT EXISTS (SELECT 1 FROM "rollup_operator_reply_days" r
+      WHERE r."session_id" = n."session_id" AND ${same('n', 'r', REPLY_DAY_COLUMNS)})
+  ), spans AS (${openSpansOf(IN_BATCH)}
   ), spans_gone AS (
-    DELETE FROM "rollup_open_spans" WHERE ${IN_BATCH('"session_id"')}
+    DELETE FROM "rollup_open_spans" s WHERE ${IN_BATCH('s."session_id"')}
+      AND NOT EXISTS (SELECT 1 FROM spans n
+        WHERE n."session_id" = s."session_id" AND ${same('n', 's', SPAN_COLUMNS)})
     RETURNING "website_id", "opened", "closed"
   ), spans_kept AS (
     INSERT INTO "rollup_open_spans" ("website_id", "session_id", "opened", "closed")
-    ${openSpansOf(IN_BATCH)}
+    SELECT n."website_id", n."session_id", n."opened", n."closed" FROM spans n
+    WHERE NOT EXISTS (SELECT 1 FROM "rollup_open_spans" s
+      WHERE s."session_id" = n."session_id" AND ${same('n', 's', SPAN_COLUMNS)})
     RETURNING "website_id", "opened", "closed"
   ), moves AS (
     ${backlogDeltasOf('spans_kept', 1)}
@@ -169,17 +194,7 @@ WITH bounds AS (
 ), per_hour AS (
   SELECT d."website_id", greatest(d."hour", b."since") AS "hour", sum(d."delta") AS "delta"
   FROM "rollup_backlog_deltas" d, bounds b GROUP BY 1, 2
-), grid AS (
-  SELECT w."website_id", h."hour"
-  FROM (SELECT DISTINCT "website_id" FROM per_hour) w
-  CROSS JOIN bounds b
-  CROSS JOIN LATERAL generate_series(b."since", b."until", interval '1 hour') AS h("hour")
-)
-SELECT g."hour", g."website_id",
-  (sum(coalesce(p."delta", 0)) OVER (PARTITION BY g."website_id" ORDER BY g."hour"))::int
-    AS "open_conversations"
-FROM grid g
-LEFT JOIN per_hour p ON p."website_id" = g."website_id" AND p."hour" = g."hour"`;
+)${BACKLOG_RUNNING_SUM}`;
 
 const RATINGS_DAILY = `
 CREATE OR REPLACE VIEW "bi_ratings_daily" AS

@@ -10,8 +10,8 @@ import { CrispEventIngestService } from '../realtime/crisp-event-ingest.service'
 import { RtmListenerService } from '../realtime/rtm-listener.service';
 import { DirectoryHints } from './directory-hints';
 import { readAvailabilities, readInboxes, readOperators } from './directory-listing.mapper';
-import { DirectoryRepository, type InboxRecord } from './directory.repository';
-import { OperatorAvailabilityRepository } from './operator-availability.repository';
+import { DirectoryRepository, type InboxRecord } from '../directory/directory.repository';
+import { OperatorAvailabilityRepository } from '../directory/operator-availability.repository';
 
 /** What a refresh reads: the operator list, every inbox page, the availability snapshot. */
 export const DIRECTORY_PARTS = ['operators', 'inboxes', 'availability'] as const;

@@ -14,8 +14,8 @@ import { CatchUpWebsitesService } from '../realtime/catch-up-websites.service';
 import type { MirrorChange } from '../realtime/mirror-change';
 import { CrispEventIngestService } from '../realtime/crisp-event-ingest.service';
 import { SyncStateRepository } from '../realtime/sync-state.repository';
-import { peopleRecordOf } from './people-profile.mapper';
-import { PeopleRepository } from './people.repository';
+import { peopleRecordOf } from '../people/people-profile.mapper';
+import { PeopleRepository } from '../people/people.repository';
 
 /** Where a website's first import stands: the next page to read, or done. */
 interface ImportState {

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { loadAppConfig } from '../config/load-app-config';
-import { openDatabaseServer } from './database-server';
+import { openDatabaseServer } from '../database/database-server';
 import { typeOrmOptions } from './typeorm-options';
 
 /**

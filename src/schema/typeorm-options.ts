@@ -15,8 +15,9 @@ import { PeopleProfile } from '../people/people-profile.entity';
 import { Operator } from '../directory/operator.entity';
 import { Inbox } from '../directory/inbox.entity';
 import { OperatorAvailability } from '../directory/operator-availability.entity';
-import type { DatabaseConnection } from './database-connection';
-import { MIGRATIONS } from './migrations';
+import type { DatabaseConnection } from '../database/database-connection';
+import { MIGRATIONS } from '../database/migrations';
+import { READER_DATA_SOURCE } from '../database/reader-data-source';
 
 export const ENTITIES = [
   Conversation,
@@ -34,9 +35,6 @@ export const ENTITIES = [
   Inbox,
   OperatorAvailability,
 ];
-
-/** The read API's own DataSource: its own pool and a statement_timeout (readers cannot starve writers). */
-export const READER_DATA_SOURCE = 'reader';
 
 export interface TypeOrmTuning {
   poolSize: number;

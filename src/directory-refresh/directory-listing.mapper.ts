@@ -7,10 +7,10 @@ import {
   readNumber,
   readString,
   type JsonRecord,
-} from '../realtime/payload-readers';
-import { isAvailabilityStatus } from './directory-kinds';
-import type { InboxRecord, OperatorRecord } from './directory.repository';
-import type { AvailabilityRecord } from './operator-availability.repository';
+} from '../common/payload-readers';
+import { isAvailabilityStatus } from '../directory/directory-kinds';
+import type { InboxRecord, OperatorRecord } from '../directory/directory.repository';
+import type { AvailabilityRecord } from '../directory/operator-availability.repository';
 
 /**
  * REST listings read field by field into rows. Only the named fields are read: the operator
