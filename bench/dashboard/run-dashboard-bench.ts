@@ -116,7 +116,8 @@ async function main() {
       websiteId: WEBSITE_ID,
       sessionOf: (i) => benchSessionId(PREFIX, i % scale.conversations),
       rate: RATE,
-      // Long enough to cover the timed runs, which ingest slows down.
+      // Sustained: three times the last timed pass (the baseline's, when it runs; minutes at full
+      // scale), so the timed runs see ingest, and its autovacuum and refreshes, from start to end.
       seconds: Math.ceil((lastDurationMs * 3) / 1000) + 5,
     });
     const busy = await timeDashboard(client);

@@ -8,9 +8,9 @@ const BATCH_SIZE = 500;
 
 /**
  * Keeps the BI rollups current: every BI_ROLLUP_REFRESH_MS, refreshes the queued conversations
- * until none is left. Every instance tries; the database lets one refresh at a time. The views
- * never depend on it for being right (they compute queued conversations live), only for speed,
- * so a failure is logged and tried again at the next tick.
+ * until none is left. Every instance tries; the database lets one refresh at a time. Nothing is
+ * lost while it fails (the queue stays, in the database): the daily views only trail further,
+ * so a failure is logged once and tried again at the next tick.
  */
 @Injectable()
 export class BiRollupsRefreshService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -34,7 +34,7 @@ export class BiRollupsRefreshService implements OnApplicationBootstrap, OnApplic
     );
     metrics.gauge(
       'bi_rollup_queue_depth',
-      'Changes waiting for their BI rollups (the daily views compute those conversations live)',
+      'Changes waiting for their BI rollups (the daily BI views trail the tables by these)',
       [],
       async (g) => g.set(await this.rollups.queued()),
     );
@@ -69,7 +69,7 @@ export class BiRollupsRefreshService implements OnApplicationBootstrap, OnApplic
     } catch (error) {
       if (!this.failing) {
         this.logger.warn(
-          `BI rollups not refreshed (${error instanceof Error ? error.message : 'unknown error'}); the views compute the conversations waiting live, and the refresh tries again`,
+          `BI rollups not refreshed (${error instanceof Error ? error.message : 'unknown error'}); the daily BI views trail the tables until it does; it tries again`,
         );
       }
       this.failing = true;

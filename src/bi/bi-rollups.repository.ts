@@ -16,7 +16,7 @@ export class BiRollupsRepository {
     return rows[0].refreshed;
   }
 
-  /** Changes waiting for their rollups (the views compute those conversations live). */
+  /** Changes waiting for their rollups (the daily BI views do not show them yet). */
   async queued(): Promise<number> {
     const rows: { queued: number }[] = await this.dataSource.query(
       'SELECT count(*)::int AS queued FROM rollup_queue',
