@@ -19,9 +19,9 @@ import { ROLLUP_COMMENTS, ROLLUP_TABLES } from './bi-rollup-tables';
 /**
  * Issue 13's dashboard bar: the daily BI views (volume, operators, backlog, ratings) group
  * per-conversation rollups instead of recomputing every conversation's history on each read.
- * A statement trigger on the four tables
- * the figures come from queues each conversation a write touches (in the writer's transaction, so
- * no change can be missed); `bi_refresh_rollups`, which the service runs every
+ * A statement trigger on the four tables the figures come from queues each conversation a write
+ * touches (in the writer's transaction, so no change can be missed); `bi_refresh_rollups`, which
+ * the service runs every
  * BI_ROLLUP_REFRESH_MS, recomputes the queued conversations' rollups from the same definitions
  * bi_conversations uses. The daily views read the rollups, so they trail the tables by that
  * refresh (a fraction of a second while the service keeps up); bi_conversations, and the views
